@@ -1,0 +1,91 @@
+"""Bearer credentials to an ``Actor`` (SEMANTICS.md §3, D13, D14).
+
+User tokens act as ``UserToken``, organization API tokens as ``OrganizationApiToken``, a
+deployment token with ``X-Device-Fingerprint`` (and maybe ``X-Client-Cert``) as the device.
+No credentials means ``Anonymous``; credentials the hub does not know fail with 401.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ssl
+import urllib.parse
+from dataclasses import dataclass
+
+from nexigon_fake.errors import (
+    MSG_BAD_AUTH_HEADER,
+    MSG_BAD_CLIENT_CERT,
+    MSG_MISSING_FINGERPRINT,
+    MSG_UNKNOWN_TOKEN,
+    InvalidError,
+    UnauthenticatedError,
+)
+from nexigon_fake.ids import is_well_formed
+from nexigon_fake.state.admission import admit
+from nexigon_fake.state.store import Store
+from nexigon_fake.wire.actor import (
+    Actor,
+    AnonymousActor,
+    OrganizationApiTokenActor,
+    UserTokenActor,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    """What a request presented: the bearer token and a device's identity headers."""
+
+    token: str | None = None
+    device_fingerprint: str | None = None
+    client_cert: str | None = None
+
+    @classmethod
+    def from_headers(
+        cls,
+        authorization: str | None,
+        device_fingerprint: str | None = None,
+        client_cert: str | None = None,
+    ) -> Credentials:
+        token = None
+        if authorization is not None:
+            scheme, _, value = authorization.strip().partition(" ")
+            if scheme.lower() != "bearer" or not value.strip():
+                raise UnauthenticatedError(MSG_BAD_AUTH_HEADER)
+            token = value.strip()
+        return cls(token, device_fingerprint, client_cert)
+
+
+def certificate_fingerprint(client_cert: str) -> str:
+    """SHA-256 of the DER of a URL-encoded PEM certificate, as ``AB:CD:…``."""
+    try:
+        der = ssl.PEM_cert_to_DER_cert(urllib.parse.unquote(client_cert).strip())
+    except ValueError:
+        raise InvalidError(MSG_BAD_CLIENT_CERT) from None
+    return ":".join(f"{byte:02X}" for byte in hashlib.sha256(der).digest())
+
+
+def authenticate(store: Store, credentials: Credentials) -> Actor:
+    token = credentials.token
+    if token is None:
+        return AnonymousActor()
+    user_token_id = store.user_tokens_by_secret.get(token)
+    if user_token_id is not None:
+        record = store.user_tokens[user_token_id]
+        return UserTokenActor(user_id=record.user_id, token_id=record.token_id)
+    organization_token_id = store.organization_tokens_by_secret.get(token)
+    if organization_token_id is not None:
+        organization_token = store.organization_tokens[organization_token_id]
+        return OrganizationApiTokenActor(
+            organization_id=organization_token.organization_id,
+            token_id=organization_token.token_id,
+        )
+    deployment_token_id = store.deployment_tokens_by_secret.get(token)
+    if deployment_token_id is None:
+        raise UnauthenticatedError(MSG_UNKNOWN_TOKEN)
+    fingerprint = credentials.device_fingerprint
+    if fingerprint is None or not is_well_formed("d_sk", fingerprint.strip()):
+        raise UnauthenticatedError(MSG_MISSING_FINGERPRINT)
+    cert = None
+    if credentials.client_cert is not None:
+        cert = certificate_fingerprint(credentials.client_cert)
+    return admit(store, store.deployment_tokens[deployment_token_id], fingerprint.strip(), cert)

@@ -1,0 +1,102 @@
+"""The hub's sense of time: the only module that may read the wall clock.
+
+A frozen clock moves only when told, which makes durations, token expiry and audit
+timestamps reproducible; the system clock follows real time for interactive use.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Protocol
+
+UTC = dt.UTC
+
+DEFAULT_START = dt.datetime(2026, 5, 4, 7, 0, 0, tzinfo=UTC)
+
+
+class ClockError(ValueError):
+    """A clock was asked to do something it cannot (move a system clock, go naive)."""
+
+
+def _require_aware(instant: dt.datetime) -> dt.datetime:
+    if instant.tzinfo is None:
+        raise ClockError("clock instants must be timezone-aware")
+    return instant.astimezone(UTC)
+
+
+class Clock(Protocol):
+    frozen: bool
+
+    def now(self) -> dt.datetime: ...
+
+    def advance(self, seconds: float) -> dt.datetime: ...
+
+    def set(self, instant: dt.datetime) -> dt.datetime: ...
+
+
+class FrozenClock:
+    """Time that stands still until a test moves it."""
+
+    frozen = True
+
+    def __init__(self, start: dt.datetime = DEFAULT_START) -> None:
+        self._now = _require_aware(start)
+
+    def now(self) -> dt.datetime:
+        return self._now
+
+    def advance(self, seconds: float) -> dt.datetime:
+        if seconds < 0:
+            raise ClockError("a clock only moves forward; use set() to go back")
+        self._now = self._now + dt.timedelta(seconds=seconds)
+        return self._now
+
+    def set(self, instant: dt.datetime) -> dt.datetime:
+        self._now = _require_aware(instant)
+        return self._now
+
+
+class SystemClock:
+    """Real time, shifted by whatever a test advanced or set it to."""
+
+    frozen = False
+
+    def __init__(self, start: dt.datetime | None = None) -> None:
+        self._offset = dt.timedelta(0)
+        if start is not None:
+            self.set(start)
+
+    def now(self) -> dt.datetime:
+        return dt.datetime.now(UTC) + self._offset
+
+    def advance(self, seconds: float) -> dt.datetime:
+        if seconds < 0:
+            raise ClockError("a clock only moves forward; use set() to go back")
+        self._offset += dt.timedelta(seconds=seconds)
+        return self.now()
+
+    def set(self, instant: dt.datetime) -> dt.datetime:
+        self._offset = _require_aware(instant) - dt.datetime.now(UTC)
+        return self.now()
+
+
+def format_timestamp(instant: dt.datetime) -> str:
+    """RFC 3339 in UTC with ``Z``; the fraction only when not zero, trailing zeros trimmed."""
+    instant = instant.astimezone(UTC)
+    text = instant.strftime("%Y-%m-%dT%H:%M:%S")
+    if instant.microsecond:
+        text += "." + f"{instant.microsecond:06d}".rstrip("0")
+    return text + "Z"
+
+
+def parse_timestamp(text: str) -> dt.datetime:
+    """Parse an RFC 3339 timestamp that carries an offset; naive input is refused."""
+    instant = dt.datetime.fromisoformat(text)
+    if instant.tzinfo is None:
+        raise ValueError("timestamp must carry an offset (`Z` or `+hh:mm`)")
+    return instant.astimezone(UTC)
+
+
+def whole_seconds(start: dt.datetime, end: dt.datetime) -> int:
+    """Elapsed whole seconds, never negative (a clock set backwards yields 0)."""
+    return max(0, int((end - start).total_seconds()))

@@ -1,0 +1,119 @@
+"""The errors an action can answer with, shaped as the Hub's ``ActionError``.
+
+Every failure leaves the hub as ``{"kind": ..., "message": ...}`` with an HTTP status
+(SEMANTICS.md D1). The tree::
+
+    ActionError                 kind, message, status
+    ├── InvalidError            kind "Invalid", 400 (404 unknown action, 405 method, 413 size)
+    ├── ForbiddenError          kind "Forbidden", 403
+    │   ├── UnauthenticatedError    401: no or unknown credentials
+    │   └── NotFoundError           404: the entity does not exist or is not visible
+    ├── RateLimitedError        kind "RateLimited", 429
+    └── InternalError           kind "Internal", 500
+
+Message templates live here so tests can assert on them.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+ErrorKind = Literal["Invalid", "Forbidden", "Internal", "RateLimited"]
+
+STATUS_BY_KIND: dict[str, int] = {
+    "Invalid": 400,
+    "Forbidden": 403,
+    "RateLimited": 429,
+    "Internal": 500,
+}
+
+
+class ActionError(Exception):
+    """An error answer of an action: the kind and message of the wire, plus its HTTP status."""
+
+    kind: ClassVar[ErrorKind] = "Internal"
+    default_status: ClassVar[int] = 500
+
+    def __init__(self, message: str, *, status: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = self.default_status if status is None else status
+
+    def to_wire(self) -> dict[str, str]:
+        return {"kind": self.kind, "message": self.message}
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.message!r}, status={self.status})"
+
+
+class InvalidError(ActionError):
+    kind = "Invalid"
+    default_status = 400
+
+
+class ForbiddenError(ActionError):
+    kind = "Forbidden"
+    default_status = 403
+
+
+class UnauthenticatedError(ForbiddenError):
+    default_status = 401
+
+
+class NotFoundError(ForbiddenError):
+    default_status = 404
+
+
+class RateLimitedError(ActionError):
+    kind = "RateLimited"
+    default_status = 429
+
+
+class InternalError(ActionError):
+    kind = "Internal"
+    default_status = 500
+
+
+ERROR_CLASS_BY_KIND: dict[str, type[ActionError]] = {
+    "Invalid": InvalidError,
+    "Forbidden": ForbiddenError,
+    "RateLimited": RateLimitedError,
+    "Internal": InternalError,
+}
+
+# Message templates.
+MSG_UNKNOWN_ACTION = "Unknown action `{action}`."
+MSG_NOT_IMPLEMENTED = (
+    "Action `{action}` exists in Nexigon Hub but is not implemented by nexigon-fake."
+)
+MSG_METHOD_NOT_ALLOWED = "Method {method} is not allowed; actions are invoked with POST."
+MSG_NOT_FOUND_ROUTE = "No route for {method} {path}."
+MSG_BODY_TOO_LARGE = "Request body exceeds the limit of {limit} bytes."
+MSG_BODY_NOT_JSON = "Request body is not valid JSON: {detail}"
+MSG_BODY_NOT_OBJECT = "Request body must be a JSON object, got {got}."
+MSG_DUPLICATE_KEY = "Duplicate key `{key}` in JSON object."
+MSG_UNKNOWN_FIELD = "Unknown field `{field}` (the hub runs in strict mode)."
+MSG_INVALID_AT = "{rule} (at `{path}`)"
+MSG_NO_CREDENTIALS = "Authentication required: send `Authorization: Bearer <token>`."
+MSG_UNKNOWN_TOKEN = "The presented token is not known to the hub."
+MSG_BAD_AUTH_HEADER = "Malformed `Authorization` header: expected `Bearer <token>`."
+MSG_MISSING_FINGERPRINT = (
+    "A deployment token must be accompanied by an `X-Device-Fingerprint: d_sk_...` header."
+)
+MSG_CERT_REQUIRED = "The hub is strict: devices must present `X-Client-Cert`."
+MSG_CERT_NOT_ACTIVE = "Device certificate {certificate_id} is {status}; only Active certificates may connect."
+MSG_BAD_CLIENT_CERT = "`X-Client-Cert` is not a URL-encoded PEM certificate."
+MSG_ENTITY_NOT_FOUND = "{entity} {entity_id} does not exist or is not accessible."
+MSG_NOT_ALLOWED = "{actor} may not invoke `{action}`{reason}."
+MSG_PROTECTED_PROPERTY = "Property `{name}` is protected; devices may read it but not modify it."
+MSG_DEVICE_CANNOT_PROTECT = "Devices may not mark properties as protected."
+MSG_DUPLICATE_FINGERPRINT = "A device with this fingerprint already exists in project {project_id}."
+MSG_DUPLICATE_CERTIFICATE = "Device {device_id} already has a certificate with fingerprint {fingerprint}."
+MSG_CONNECTION_OTHER_DEVICE = "Connection {connection_id} is already registered for device {device_id}."
+MSG_OTLP_ENDPOINT_REQUIRED = "`config.endpoint` is required when OTLP forwarding is enabled."
+MSG_OTLP_MASK_WITHOUT_VALUE = (
+    "Header `{header}` was sent as the mask `********` but has no stored value to keep."
+)
+MSG_MEMBER_EXISTS = "User {user_id} is already a member of organization {organization_id}."
+MSG_NOT_MEMBER = "User {user_id} is not a member of organization {organization_id}."
+MSG_INJECTED = "Injected failure for `{action}`."

@@ -1,0 +1,101 @@
+"""Seeded ids and secrets in the real Nexigon formats: the only module that draws randomness.
+
+Formats follow ``nexigon-ids``: ``<tag>_`` + base58 raw part of a fixed length; public ids of
+secrets are the first 22 raw characters under the public tag; dated ids start with
+``YYYYMMDD-HHMM-``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import random
+import re
+
+BASE58_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+BASE58_CLASS = "[1-9A-HJ-NP-Za-km-z]"
+BASE36_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+FLAT_LENGTH = 22
+SECRET_LENGTH = 66
+FINGERPRINT_LENGTH = 44
+
+# tag -> raw length of flat (undated) ids the hub accepts on input.
+FLAT_TAGS: dict[str, int] = {
+    "cluster_node": FLAT_LENGTH,
+    "u": FLAT_LENGTH,
+    "u_sk": SECRET_LENGTH,
+    "u_pk": FLAT_LENGTH,
+    "p": FLAT_LENGTH,
+    "deployment": SECRET_LENGTH,
+    "deployment_id": FLAT_LENGTH,
+    "d": FLAT_LENGTH,
+    "d_sk": FINGERPRINT_LENGTH,
+    "d_pk": FLAT_LENGTH,
+    "d_c": FLAT_LENGTH,
+    "d_conn": FLAT_LENGTH,
+    "repo": FLAT_LENGTH,
+    "org": FLAT_LENGTH,
+    "org_sk": SECRET_LENGTH,
+    "org_pk": FLAT_LENGTH,
+}
+DATED_TAGS = ("d_ev", "audit_ev", "audit_act", "job")
+
+
+def flat_pattern(tag: str) -> str:
+    return f"^{tag}_{BASE58_CLASS}{{{FLAT_TAGS[tag]}}}$"
+
+
+def dated_pattern(tag: str) -> str:
+    return f"^{tag}_[0-9]{{8}}-[0-9]{{4}}-{BASE58_CLASS}{{8}}$"
+
+
+_SECRET_TO_PUBLIC = {"u_sk": "u_pk", "deployment": "deployment_id", "d_sk": "d_pk", "org_sk": "org_pk"}
+
+
+def public_id(secret: str) -> str:
+    """``deployment_<66>`` -> ``deployment_id_<first 22>`` and likewise for every secret kind."""
+    tag, _, raw = secret.rpartition("_")
+    return f"{_SECRET_TO_PUBLIC[tag]}_{raw[:FLAT_LENGTH]}"
+
+
+def is_well_formed(tag: str, value: str) -> bool:
+    return re.fullmatch(flat_pattern(tag), value) is not None
+
+
+def base36_label(text: str) -> str:
+    """A deterministic DNS label for an id: SHA-256 digest in base 36, 50 characters."""
+    number = int.from_bytes(hashlib.sha256(text.encode()).digest(), "big")
+    digits = []
+    for _ in range(50):
+        number, digit = divmod(number, 36)
+        digits.append(BASE36_ALPHABET[digit])
+    return "".join(digits)
+
+
+class IdSource:
+    """Every id, secret and random choice of one hub, drawn from one seeded generator."""
+
+    def __init__(self, seed: int) -> None:
+        self.seed = seed
+        self._random = random.Random(seed)
+
+    def raw(self, length: int) -> str:
+        return "".join(self._random.choices(BASE58_ALPHABET, k=length))
+
+    def flat(self, tag: str) -> str:
+        return f"{tag}_{self.raw(FLAT_TAGS[tag])}"
+
+    def dated(self, tag: str, instant: dt.datetime) -> str:
+        stamp = instant.astimezone(dt.UTC).strftime("%Y%m%d-%H%M")
+        return f"{tag}_{stamp}-{self.raw(8)}"
+
+    def secret(self, tag: str) -> str:
+        return f"{tag}_{self.raw(FLAT_TAGS[tag])}"
+
+    def bytes(self, count: int) -> bytes:
+        return self._random.randbytes(count)
+
+    def unit(self) -> float:
+        """A number in [0, 1), for seeded probabilities."""
+        return self._random.random()

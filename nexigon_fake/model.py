@@ -1,0 +1,161 @@
+"""Entity records of the hub's state: plain slotted dataclasses, no behaviour.
+
+Insertion-ordered dicts serve as ordered sets (``dict[str, None]``) so that entity lists
+come out in creation order (SEMANTICS.md D5) while membership stays O(1).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from nexigon_fake.wire.actor import Actor
+from nexigon_fake.wire.devices import ConnectionEndReason, DeviceCertificateStatus, DeviceEvent
+
+
+@dataclass(slots=True)
+class User:
+    user_id: str
+    email: str
+    display_name: str | None
+    is_admin: bool
+    organization_ids: dict[str, None] = field(default_factory=dict)
+    token_ids: dict[str, None] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class UserTokenRecord:
+    token_id: str
+    secret: str
+    user_id: str
+    name: str | None
+    created_at: dt.datetime
+
+
+@dataclass(slots=True)
+class Organization:
+    organization_id: str
+    name: str
+    requires_subscription: bool
+    members: dict[str, bool] = field(default_factory=dict)  # user id -> is admin
+    project_ids: dict[str, None] = field(default_factory=dict)
+    repository_ids: dict[str, None] = field(default_factory=dict)
+    api_token_ids: dict[str, None] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class OrganizationApiTokenRecord:
+    token_id: str
+    secret: str
+    organization_id: str
+    created_at: dt.datetime
+
+
+@dataclass(slots=True)
+class OtlpConfig:
+    enabled: bool
+    endpoint: str | None
+    headers: dict[str, str]
+
+
+@dataclass(slots=True)
+class Project:
+    project_id: str
+    organization_id: str
+    name: str
+    created_at: dt.datetime
+    device_ids: dict[str, None] = field(default_factory=dict)
+    devices_by_fingerprint: dict[str, str] = field(default_factory=dict)
+    token_ids: dict[str, None] = field(default_factory=dict)
+    repository_ids: dict[str, None] = field(default_factory=dict)
+    otlp: OtlpConfig | None = None
+
+
+@dataclass(slots=True)
+class DeploymentTokenRecord:
+    token_id: str
+    secret: str
+    project_id: str
+    name: str | None
+    auto_accept: bool | None
+    created_at: dt.datetime
+
+
+@dataclass(slots=True)
+class Certificate:
+    certificate_id: str
+    device_id: str
+    fingerprint: str
+    status: DeviceCertificateStatus
+    first_seen: dt.datetime
+
+
+@dataclass(slots=True)
+class Connection:
+    connection_id: str
+    device_id: str
+    node_id: str
+    connected_at: dt.datetime
+    sequence: int
+    ended_at: dt.datetime | None = None
+    end_reason: ConnectionEndReason | None = None
+
+
+@dataclass(slots=True)
+class Property:
+    name: str
+    value: Any
+    protected: bool
+    version: int
+    last_updated: dt.datetime
+
+
+@dataclass(slots=True)
+class StoredEvent:
+    """A published event, with the key it is ordered by (emitted, then recorded)."""
+
+    emitted_at: dt.datetime
+    sequence: int
+    event: DeviceEvent
+
+
+@dataclass(slots=True)
+class Device:
+    device_id: str
+    project_id: str
+    fingerprint: str
+    name: str | None
+    created_at: dt.datetime
+    certificate_ids: dict[str, None] = field(default_factory=dict)
+    connection_ids: dict[str, None] = field(default_factory=dict)
+    open_connection_ids: dict[str, None] = field(default_factory=dict)
+    last_connected_at: dt.datetime | None = None
+    properties: dict[str, Property] = field(default_factory=dict)
+    events: list[StoredEvent] = field(default_factory=list)
+    event_ids: set[str] = field(default_factory=set)
+
+
+@dataclass(slots=True)
+class Repository:
+    repository_id: str
+    organization_id: str
+    name: str
+    visibility: str
+    project_ids: dict[str, None] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class AuditRecord:
+    """One audit event and the entities it is attached to."""
+
+    event_id: str
+    actor: Actor
+    event: str
+    data: dict[str, Any]
+    created_at: dt.datetime
+    action_id: str | None
+    project_id: str | None
+    device_id: str | None
+    organization_id: str | None
+    repository_id: str | None

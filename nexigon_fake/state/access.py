@@ -1,0 +1,223 @@
+"""Who may do what (SEMANTICS.md §16.2, D12): each action names a scope and a level.
+
+The scope says which entity of the input the action touches; the check resolves that entity
+to its organization and compares the actor's role there with the level the action needs.
+An entity the actor cannot see fails exactly like a missing one (404), an entity it can see
+but may not change fails with 403.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+from typing import Any, Literal
+
+from nexigon_fake.errors import (
+    MSG_NO_CREDENTIALS,
+    MSG_NOT_ALLOWED,
+    ForbiddenError,
+    UnauthenticatedError,
+)
+from nexigon_fake.state.store import Store, not_found
+from nexigon_fake.wire.actor import (
+    Actor,
+    AnonymousActor,
+    ClusterNodeActor,
+    DeviceActor,
+    OrganizationApiTokenActor,
+    SystemActor,
+    UserActor,
+    UserTokenActor,
+)
+
+Scope = Literal[
+    "none",
+    "organization",
+    "project",
+    "device",
+    "certificate",
+    "connection",
+    "deployment_token",
+    "repository",
+    "user",
+    "user_token",
+]
+Level = Literal[
+    "anyone",  # also anonymous
+    "authenticated",  # any actor with credentials
+    "user",  # users and instance admins (not devices, not organization tokens)
+    "user_or_token",  # users and organization API tokens (not devices)
+    "member",  # organization member or better
+    "admin",  # organization admin or better
+    "self",  # the user the scope names, or an instance admin
+    "instance_admin",
+    "connection_manager",  # instance admin, System, ClusterNode
+]
+
+
+class Role(IntEnum):
+    NONE = 0
+    MEMBER = 1
+    ADMIN = 2
+    INSTANCE_ADMIN = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """The permission row of one action."""
+
+    level: Level
+    scope: Scope = "none"
+    field: str | None = None
+    device_may: bool = False  # a Device actor may act on its own device
+
+
+def actor_user_id(actor: Actor) -> str | None:
+    if isinstance(actor, UserActor | UserTokenActor):
+        return actor.user_id
+    return None
+
+
+def is_instance_admin(store: Store, actor: Actor) -> bool:
+    if isinstance(actor, SystemActor):
+        return True
+    user_id = actor_user_id(actor)
+    if user_id is None:
+        return False
+    user = store.users.get(user_id)
+    return user is not None and user.is_admin
+
+
+def organization_role(store: Store, actor: Actor, organization_id: str) -> Role:
+    """The actor's role in an organization."""
+    if is_instance_admin(store, actor):
+        return Role.INSTANCE_ADMIN
+    if isinstance(actor, OrganizationApiTokenActor):
+        return Role.ADMIN if actor.organization_id == organization_id else Role.NONE
+    user_id = actor_user_id(actor)
+    if user_id is None:
+        return Role.NONE
+    organization = store.organizations.get(organization_id)
+    if organization is None or user_id not in organization.members:
+        return Role.NONE
+    return Role.ADMIN if organization.members[user_id] else Role.MEMBER
+
+
+def can_see_project(store: Store, actor: Actor, project_id: str) -> bool:
+    project = store.projects.get(project_id)
+    if project is None:
+        return False
+    if isinstance(actor, DeviceActor):
+        device = store.devices.get(actor.device_id)
+        return device is not None and device.project_id == project_id
+    return organization_role(store, actor, project.organization_id) >= Role.MEMBER
+
+
+def _describe(actor: Actor) -> str:
+    if isinstance(actor, DeviceActor):
+        return f"Device {actor.device_id}"
+    if isinstance(actor, OrganizationApiTokenActor):
+        return f"Organization API token {actor.token_id}"
+    if isinstance(actor, ClusterNodeActor):
+        return f"Cluster node {actor.node_id}"
+    user_id = actor_user_id(actor)
+    return f"User {user_id}" if user_id else type(actor).__name__
+
+
+def _forbidden(actor: Actor, action: str, reason: str = "") -> ForbiddenError:
+    return ForbiddenError(MSG_NOT_ALLOWED.format(actor=_describe(actor), action=action, reason=reason))
+
+
+def _resolve(store: Store, scope: Scope, entity_id: str) -> tuple[str | None, str | None]:
+    """The (organization id, device id) an entity belongs to; raises if it is missing."""
+    if scope == "organization":
+        return store.organization(entity_id).organization_id, None
+    if scope == "project":
+        return store.project(entity_id).organization_id, None
+    if scope == "device":
+        device = store.device(entity_id)
+        return store.project(device.project_id).organization_id, device.device_id
+    if scope == "certificate":
+        certificate = store.certificate(entity_id)
+        device = store.device(certificate.device_id)
+        return store.project(device.project_id).organization_id, device.device_id
+    if scope == "connection":
+        connection = store.connection(entity_id)
+        device = store.device(connection.device_id)
+        return store.project(device.project_id).organization_id, device.device_id
+    if scope == "deployment_token":
+        token = store.deployment_token(entity_id)
+        return store.project(token.project_id).organization_id, None
+    if scope == "repository":
+        return store.repository(entity_id).organization_id, None
+    raise AssertionError(f"scope {scope} has no organization")
+
+
+_ENTITY_NAMES = {
+    "organization": "Organization",
+    "project": "Project",
+    "device": "Device",
+    "certificate": "Certificate",
+    "connection": "Connection",
+    "deployment_token": "Deployment token",
+    "repository": "Repository",
+    "user": "User",
+    "user_token": "User token",
+}
+
+
+def check(store: Store, actor: Actor, action: str, rule: Rule, action_input: Any) -> None:
+    """Raise unless the actor may invoke ``action`` with this input."""
+    if rule.level == "anyone":
+        return
+    if isinstance(actor, AnonymousActor):
+        raise UnauthenticatedError(MSG_NO_CREDENTIALS)
+    if rule.level == "authenticated":
+        return
+    entity_id: str | None = getattr(action_input, rule.field) if rule.field else None
+
+    if rule.scope in ("user", "user_token"):
+        assert entity_id is not None
+        if rule.scope == "user_token":
+            owner = store.user_token(entity_id).user_id
+        else:
+            owner = store.user(entity_id).user_id
+        if is_instance_admin(store, actor) or actor_user_id(actor) == owner:
+            return
+        raise not_found(_ENTITY_NAMES[rule.scope], entity_id)
+
+    if rule.scope == "none":
+        if rule.level == "instance_admin" and not is_instance_admin(store, actor):
+            raise _forbidden(actor, action, " (instance administrators only)")
+        if rule.level == "user" and actor_user_id(actor) is None:
+            raise _forbidden(actor, action, " (users only)")
+        if rule.level == "user_or_token" and isinstance(actor, DeviceActor | ClusterNodeActor):
+            raise _forbidden(actor, action, " (users and organization API tokens only)")
+        return
+
+    assert entity_id is not None
+    organization_id, device_id = _resolve(store, rule.scope, entity_id)
+    entity_name = _ENTITY_NAMES[rule.scope]
+
+    if isinstance(actor, DeviceActor):
+        if device_id != actor.device_id:
+            # Devices see nothing beyond themselves.
+            raise not_found(entity_name, entity_id)
+        if not rule.device_may:
+            raise _forbidden(actor, action, " (devices may not)")
+        return
+    if isinstance(actor, ClusterNodeActor):
+        if rule.level == "connection_manager":
+            return
+        raise _forbidden(actor, action)
+
+    assert organization_id is not None
+    role = organization_role(store, actor, organization_id)
+    if role == Role.NONE:
+        raise not_found(entity_name, entity_id)
+    if rule.level == "connection_manager" and role < Role.INSTANCE_ADMIN:
+        raise _forbidden(actor, action, " (cluster nodes and instance administrators only)")
+    if rule.level == "admin" and role < Role.ADMIN:
+        raise _forbidden(actor, action, " (organization administrators only)")
+    if rule.level == "instance_admin" and role < Role.INSTANCE_ADMIN:
+        raise _forbidden(actor, action, " (instance administrators only)")

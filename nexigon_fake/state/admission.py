@@ -1,0 +1,52 @@
+"""A device presenting a deployment token, its fingerprint and maybe a certificate (D14).
+
+Mirrors the Hub's device authentication: find or create the device in the token's project,
+find or add the certificate (Active when the token auto-accepts, else Pending; Conflict when
+another device holds it), and admit only an Active certificate.
+"""
+
+from __future__ import annotations
+
+from nexigon_fake.errors import (
+    MSG_CERT_NOT_ACTIVE,
+    MSG_CERT_REQUIRED,
+    ForbiddenError,
+)
+from nexigon_fake.model import DeploymentTokenRecord
+from nexigon_fake.state import certificates, devices
+from nexigon_fake.state.store import Context, Store
+from nexigon_fake.wire.actor import DeviceActor
+
+
+def admit(
+    store: Store,
+    token: DeploymentTokenRecord,
+    fingerprint: str,
+    certificate_fingerprint: str | None,
+) -> DeviceActor:
+    project = store.project(token.project_id)
+    device_id = project.devices_by_fingerprint.get(fingerprint)
+    if device_id is None:
+        # The device registers itself, so the audit trail names it as the actor.
+        device_id = store.ids.flat("d")
+        ctx = Context(store, DeviceActor(device_id=device_id, token_id=token.token_id), "")
+        device = devices.add_device(ctx, project.project_id, fingerprint, device_id)
+    else:
+        device = store.devices[device_id]
+    actor = DeviceActor(device_id=device.device_id, token_id=token.token_id)
+    if certificate_fingerprint is None:
+        if store.options.strict:
+            raise ForbiddenError(MSG_CERT_REQUIRED)
+        return actor
+    ctx = Context(store, actor, "")
+    certificate = certificates.find_on_device(ctx, device, certificate_fingerprint)
+    if certificate is None:
+        status = "Active" if token.auto_accept else "Pending"
+        certificate = certificates.add_certificate(ctx, device, certificate_fingerprint, status)
+    if certificate.status != "Active":
+        raise ForbiddenError(
+            MSG_CERT_NOT_ACTIVE.format(
+                certificate_id=certificate.certificate_id, status=certificate.status
+            )
+        )
+    return actor

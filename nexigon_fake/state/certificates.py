@@ -1,0 +1,114 @@
+"""Device certificates: add, delete, change status, and admission of a presenting device.
+
+A fingerprint seen on two devices puts every certificate carrying it into ``Conflict``
+(SEMANTICS.md §9, D7).
+"""
+
+from __future__ import annotations
+
+from nexigon_fake.errors import MSG_DUPLICATE_CERTIFICATE, InvalidError
+from nexigon_fake.model import Certificate, Device
+from nexigon_fake.state.store import Context
+from nexigon_fake.wire.common import Empty
+from nexigon_fake.wire.devices import (
+    AddDeviceCertificateAction,
+    AddDeviceCertificateOutput,
+    DeleteDeviceCertificateAction,
+    DeviceCertificateStatus,
+    SetDeviceCertificateStatusAction,
+)
+
+
+def _audit_status(ctx: Context, event: str, certificate: Certificate, project_id: str) -> None:
+    ctx.audit(
+        event,
+        {
+            "projectId": project_id,
+            "deviceId": certificate.device_id,
+            "certificateId": certificate.certificate_id,
+            "status": certificate.status,
+        },
+        project_id=project_id,
+        device_id=certificate.device_id,
+    )
+
+
+def _set_status(ctx: Context, certificate: Certificate, status: DeviceCertificateStatus) -> None:
+    certificate.status = status
+    project_id = ctx.store.devices[certificate.device_id].project_id
+    _audit_status(ctx, "devices_CertificateStatusChanged", certificate, project_id)
+
+
+def add_certificate(
+    ctx: Context, device: Device, fingerprint: str, status: DeviceCertificateStatus
+) -> Certificate:
+    """Attach a certificate; if another device holds the fingerprint, all holders conflict."""
+    store = ctx.store
+    holders = store.certificates_by_fingerprint.setdefault(fingerprint, {})
+    for certificate_id in holders:
+        if store.certificates[certificate_id].device_id == device.device_id:
+            raise InvalidError(
+                MSG_DUPLICATE_CERTIFICATE.format(device_id=device.device_id, fingerprint=fingerprint)
+            )
+    conflict = bool(holders)
+    certificate = Certificate(
+        certificate_id=store.ids.flat("d_c"),
+        device_id=device.device_id,
+        fingerprint=fingerprint,
+        status="Conflict" if conflict else status,
+        first_seen=store.now(),
+    )
+    store.certificates[certificate.certificate_id] = certificate
+    device.certificate_ids[certificate.certificate_id] = None
+    _audit_status(ctx, "devices_CertificateAdded", certificate, device.project_id)
+    for other_id in list(holders):
+        other = store.certificates[other_id]
+        if other.status != "Conflict":
+            _set_status(ctx, other, "Conflict")
+    holders[certificate.certificate_id] = None
+    return certificate
+
+
+def add(ctx: Context, request: AddDeviceCertificateAction) -> AddDeviceCertificateOutput:
+    device = ctx.store.device(request.device_id)
+    certificate = add_certificate(ctx, device, request.fingerprint, request.status or "Pending")
+    return AddDeviceCertificateOutput(certificate_id=certificate.certificate_id)
+
+
+def delete(ctx: Context, request: DeleteDeviceCertificateAction) -> Empty:
+    store = ctx.store
+    certificate = store.certificate(request.certificate_id)
+    device = store.devices[certificate.device_id]
+    del store.certificates[certificate.certificate_id]
+    del device.certificate_ids[certificate.certificate_id]
+    holders = store.certificates_by_fingerprint[certificate.fingerprint]
+    del holders[certificate.certificate_id]
+    if not holders:
+        del store.certificates_by_fingerprint[certificate.fingerprint]
+    ctx.audit(
+        "devices_CertificateDeleted",
+        {
+            "projectId": device.project_id,
+            "deviceId": device.device_id,
+            "certificateId": certificate.certificate_id,
+        },
+        project_id=device.project_id,
+        device_id=device.device_id,
+    )
+    return Empty()
+
+
+def set_status(ctx: Context, request: SetDeviceCertificateStatusAction) -> Empty:
+    """Any transition is allowed; setting the current status again still succeeds."""
+    certificate = ctx.store.certificate(request.certificate_id)
+    _set_status(ctx, certificate, request.status)
+    return Empty()
+
+
+def find_on_device(ctx: Context, device: Device, fingerprint: str) -> Certificate | None:
+    store = ctx.store
+    for certificate_id in store.certificates_by_fingerprint.get(fingerprint, {}):
+        certificate = store.certificates[certificate_id]
+        if certificate.device_id == device.device_id:
+            return certificate
+    return None

@@ -1,0 +1,91 @@
+"""Values the Hub computes rather than stores (SEMANTICS.md §8, D8)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+from nexigon_fake.clock import format_timestamp, whole_seconds
+from nexigon_fake.model import AuditRecord, Device
+from nexigon_fake.state.store import Store
+from nexigon_fake.wire.audit import AuditLogEvent, AuditLogEventAction
+from nexigon_fake.wire.devices import DeviceCommandManifest
+
+HEALTH_PROPERTY = "dev.nexigon.system.health"
+SYSTEM_INFO_PROPERTY = "dev.nexigon.system.info"
+COMMANDS_PROPERTY = "dev.nexigon.commands"
+
+_STATUS_BY_HEALTH = {"healthy": "healthy", "degraded": "warning", "error": "error"}
+
+
+def is_connected(device: Device) -> bool:
+    return bool(device.open_connection_ids)
+
+
+def current_connection_secs(store: Store, device: Device) -> int | None:
+    """Seconds since the most recent open connection began; None when offline."""
+    if not device.open_connection_ids:
+        return None
+    latest = max(store.connections[c].connected_at for c in device.open_connection_ids)
+    return whole_seconds(latest, store.now())
+
+
+def last_connected_at(device: Device) -> str | None:
+    if device.last_connected_at is None:
+        return None
+    return format_timestamp(device.last_connected_at)
+
+
+def status(device: Device) -> str:
+    """offline unless connected; then the reported health, ``healthy`` when unreadable."""
+    if not device.open_connection_ids:
+        return "offline"
+    health = device.properties.get(HEALTH_PROPERTY)
+    if health is not None and isinstance(health.value, dict):
+        reported = health.value.get("status")
+        if isinstance(reported, str) and reported in _STATUS_BY_HEALTH:
+            return _STATUS_BY_HEALTH[reported]
+    return "healthy"
+
+
+def hostname(device: Device) -> str | None:
+    info = device.properties.get(SYSTEM_INFO_PROPERTY)
+    if info is None or not isinstance(info.value, dict):
+        return None
+    value = info.value.get("hostname")
+    return value if isinstance(value, str) else None
+
+
+def pending_certificates(store: Store, device: Device) -> int:
+    return sum(
+        1 for c in device.certificate_ids if store.certificates[c].status == "Pending"
+    )
+
+
+def command_manifest(device: Device) -> DeviceCommandManifest:
+    """The manifest the device published; empty when missing or malformed."""
+    prop = device.properties.get(COMMANDS_PROPERTY)
+    if prop is None:
+        return DeviceCommandManifest(commands=[])
+    try:
+        return msgspec.convert(prop.value, DeviceCommandManifest)
+    except msgspec.ValidationError:
+        return DeviceCommandManifest(commands=[])
+
+
+def audit_event(record: AuditRecord) -> AuditLogEvent:
+    data: Any = record.data
+    return AuditLogEvent(
+        event_id=record.event_id,
+        actor=record.actor,
+        event=record.event,
+        data=data,
+        created_at=format_timestamp(record.created_at),
+        action=None if record.action_id is None else AuditLogEventAction(action_id=record.action_id),
+    )
+
+
+def audit_events(store: Store, indexes: list[int]) -> list[AuditLogEvent]:
+    """Newest first: the log is append-only, so reversed index order is recording order."""
+    return [audit_event(store.audit[i]) for i in reversed(indexes)]

@@ -1,0 +1,180 @@
+"""The tables of one hub, their secondary indexes, lookups and the audit log.
+
+Lookups raise ``NotFoundError`` naming the entity, so every service answers a missing
+entity the same way (SEMANTICS.md D1).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from nexigon_fake.clock import Clock
+from nexigon_fake.errors import MSG_ENTITY_NOT_FOUND, NotFoundError
+from nexigon_fake.ids import IdSource
+from nexigon_fake.model import (
+    AuditRecord,
+    Certificate,
+    Connection,
+    DeploymentTokenRecord,
+    Device,
+    Organization,
+    OrganizationApiTokenRecord,
+    Project,
+    Repository,
+    User,
+    UserTokenRecord,
+)
+from nexigon_fake.wire.actor import Actor
+
+
+def not_found(entity: str, entity_id: str) -> NotFoundError:
+    return NotFoundError(MSG_ENTITY_NOT_FOUND.format(entity=entity, entity_id=entity_id))
+
+
+@dataclass(slots=True)
+class Options:
+    """Behaviour switches of one hub (the *configurable* decisions of SEMANTICS.md)."""
+
+    strict: bool = False
+    domain: str = "nexigon-fake.localhost"
+    token_validity_secs: int = 600
+
+
+class Store:
+    """All entities of one hub. Point lookups are dict hits; nothing scans the fleet."""
+
+    def __init__(self, clock: Clock, ids: IdSource, options: Options) -> None:
+        self.clock = clock
+        self.ids = ids
+        self.options = options
+        self.users: dict[str, User] = {}
+        self.users_by_email: dict[str, str] = {}
+        self.user_tokens: dict[str, UserTokenRecord] = {}
+        self.user_tokens_by_secret: dict[str, str] = {}
+        self.organizations: dict[str, Organization] = {}
+        self.organization_tokens: dict[str, OrganizationApiTokenRecord] = {}
+        self.organization_tokens_by_secret: dict[str, str] = {}
+        self.projects: dict[str, Project] = {}
+        self.deployment_tokens: dict[str, DeploymentTokenRecord] = {}
+        self.deployment_tokens_by_secret: dict[str, str] = {}
+        self.devices: dict[str, Device] = {}
+        self.certificates: dict[str, Certificate] = {}
+        self.certificates_by_fingerprint: dict[str, dict[str, None]] = {}
+        self.connections: dict[str, Connection] = {}
+        self.repositories: dict[str, Repository] = {}
+        self.audit: list[AuditRecord] = []
+        self.audit_by_project: dict[str, list[int]] = {}
+        self.audit_by_device: dict[str, list[int]] = {}
+        self.sequence = 0
+        self.jwt_secret = ids.bytes(32)
+
+    def now(self) -> dt.datetime:
+        return self.clock.now()
+
+    def next_sequence(self) -> int:
+        self.sequence += 1
+        return self.sequence
+
+    # Lookups.
+
+    def user(self, user_id: str) -> User:
+        found = self.users.get(user_id)
+        if found is None:
+            raise not_found("User", user_id)
+        return found
+
+    def user_token(self, token_id: str) -> UserTokenRecord:
+        found = self.user_tokens.get(token_id)
+        if found is None:
+            raise not_found("User token", token_id)
+        return found
+
+    def organization(self, organization_id: str) -> Organization:
+        found = self.organizations.get(organization_id)
+        if found is None:
+            raise not_found("Organization", organization_id)
+        return found
+
+    def project(self, project_id: str) -> Project:
+        found = self.projects.get(project_id)
+        if found is None:
+            raise not_found("Project", project_id)
+        return found
+
+    def deployment_token(self, token_id: str) -> DeploymentTokenRecord:
+        found = self.deployment_tokens.get(token_id)
+        if found is None:
+            raise not_found("Deployment token", token_id)
+        return found
+
+    def device(self, device_id: str) -> Device:
+        found = self.devices.get(device_id)
+        if found is None:
+            raise not_found("Device", device_id)
+        return found
+
+    def certificate(self, certificate_id: str) -> Certificate:
+        found = self.certificates.get(certificate_id)
+        if found is None:
+            raise not_found("Certificate", certificate_id)
+        return found
+
+    def connection(self, connection_id: str) -> Connection:
+        found = self.connections.get(connection_id)
+        if found is None:
+            raise not_found("Connection", connection_id)
+        return found
+
+    def repository(self, repository_id: str) -> Repository:
+        found = self.repositories.get(repository_id)
+        if found is None:
+            raise not_found("Repository", repository_id)
+        return found
+
+
+@dataclass(slots=True)
+class Context:
+    """One invocation: who acts, on which hub, and the audit action it records under."""
+
+    store: Store
+    actor: Actor
+    action: str
+    action_id: str | None = None
+    recorded: list[AuditRecord] = field(default_factory=list)
+
+    def audit(
+        self,
+        event: str,
+        data: dict[str, Any],
+        *,
+        project_id: str | None = None,
+        device_id: str | None = None,
+        organization_id: str | None = None,
+        repository_id: str | None = None,
+    ) -> None:
+        """Append an audit event; all events of one invocation share one action id."""
+        store = self.store
+        now = store.now()
+        if self.action_id is None:
+            self.action_id = store.ids.dated("audit_act", now)
+        record = AuditRecord(
+            event_id=store.ids.dated("audit_ev", now),
+            actor=self.actor,
+            event=event,
+            data=data,
+            created_at=now,
+            action_id=self.action_id,
+            project_id=project_id,
+            device_id=device_id,
+            organization_id=organization_id,
+            repository_id=repository_id,
+        )
+        index = len(store.audit)
+        store.audit.append(record)
+        if project_id is not None:
+            store.audit_by_project.setdefault(project_id, []).append(index)
+        if device_id is not None:
+            store.audit_by_device.setdefault(device_id, []).append(index)
+        self.recorded.append(record)
