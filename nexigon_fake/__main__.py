@@ -1,0 +1,7 @@
+"""``python -m nexigon_fake serve …``."""
+
+import sys
+
+from nexigon_fake.cli import main
+
+sys.exit(main())

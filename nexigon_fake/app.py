@@ -1,0 +1,133 @@
+"""The Starlette app: the Hub's wire format over HTTP, the OpenAPI document, the control plane.
+
+It knows nothing of semantics: it reads bodies and headers, hands them to the hub, and writes
+what comes back. Every non-2xx answer is an ``ActionError`` body (SEMANTICS.md D1).
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+import msgspec
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from nexigon_fake import control
+from nexigon_fake.auth import Credentials
+from nexigon_fake.decoding import parse_json_body
+from nexigon_fake.errors import (
+    MSG_BODY_TOO_LARGE,
+    MSG_METHOD_NOT_ALLOWED,
+    MSG_NOT_FOUND_ROUTE,
+    ActionError,
+    InternalError,
+    InvalidError,
+)
+from nexigon_fake.hub import Hub
+from nexigon_fake.openapi import build_openapi
+
+MAX_BODY_BYTES = 8 * 1024 * 1024
+JSON = "application/json"
+
+
+def _json(data: Any, status: int = 200) -> Response:
+    return Response(msgspec.json.encode(data), status_code=status, media_type=JSON)
+
+
+def _error(error: ActionError) -> Response:
+    return _json(error.to_wire(), error.status)
+
+
+async def _read_body(request: Request) -> bytes:
+    """The body, refused past 8 MiB without reading it all."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise InvalidError(MSG_BODY_TOO_LARGE.format(limit=MAX_BODY_BYTES), status=413)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise InvalidError(MSG_BODY_TOO_LARGE.format(limit=MAX_BODY_BYTES), status=413)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _credentials(request: Request) -> Credentials:
+    headers = request.headers
+    return Credentials.from_headers(
+        headers.get("authorization"),
+        headers.get("x-device-fingerprint"),
+        headers.get("x-client-cert"),
+    )
+
+
+def _package_version() -> str:
+    try:
+        return version("nexigon-fake")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+def create_app(hub: Hub | None = None) -> Starlette:
+    """An ASGI app serving ``hub`` (a fresh default hub if none is given)."""
+    served = hub if hub is not None else Hub()
+    openapi_body = msgspec.json.encode(build_openapi(_package_version()))
+
+    async def invoke(request: Request) -> Response:
+        if request.method != "POST":
+            raise InvalidError(MSG_METHOD_NOT_ALLOWED.format(method=request.method), status=405)
+        body = await _read_body(request)
+        output = served.invoke_json(request.path_params["action"], body, _credentials(request))
+        return Response(output, media_type=JSON)
+
+    async def openapi(request: Request) -> Response:
+        return Response(openapi_body, media_type=JSON)
+
+    async def health(request: Request) -> Response:
+        return _json(control.describe(served))
+
+    async def reset(request: Request) -> Response:
+        body = await _read_body(request)
+        payload = parse_json_body(body) if body.strip() else {}
+        return _json(control.reset(served, payload))
+
+    async def clock(request: Request) -> Response:
+        if request.method == "GET":
+            return _json(control.clock_state(served))
+        return _json(control.move_clock(served, parse_json_body(await _read_body(request))))
+
+    async def action_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, ActionError)
+        return _error(exc)
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        if exc.status_code == 405:
+            message = MSG_METHOD_NOT_ALLOWED.format(method=request.method)
+        else:
+            message = MSG_NOT_FOUND_ROUTE.format(method=request.method, path=request.url.path)
+        return _error(InvalidError(message, status=exc.status_code))
+
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        return _error(InternalError(f"Unexpected error: {exc!r}"))
+
+    methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+    return Starlette(
+        routes=[
+            Route("/api/v1/actions/invoke/{action}", invoke, methods=methods),
+            Route("/api/v1/openapi.json", openapi, methods=["GET"]),
+            Route("/_fake/health", health, methods=["GET"]),
+            Route("/_fake/reset", reset, methods=["POST"]),
+            Route("/_fake/clock", clock, methods=["GET", "POST"]),
+        ],
+        exception_handlers={
+            ActionError: action_error,
+            HTTPException: http_error,
+            Exception: unexpected,
+        },
+    )

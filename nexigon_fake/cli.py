@@ -1,0 +1,80 @@
+"""``nexigon-fake serve``: run a hub behind uvicorn until SIGINT/SIGTERM."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import socket
+import sys
+from collections.abc import Sequence
+
+import uvicorn
+
+from nexigon_fake.app import create_app
+from nexigon_fake.clock import parse_timestamp
+from nexigon_fake.hub import Hub
+
+
+def _timestamp(text: str) -> object:
+    try:
+        return parse_timestamp(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"not an RFC 3339 timestamp with offset: {error}") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="nexigon-fake", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="serve a fresh hub over HTTP")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8080, help="port; 0 picks a free one")
+    serve.add_argument("--seed", type=int, default=0, help="seed for ids and secrets")
+    serve.add_argument("--admin-token", default=None, help="the administrator's token")
+    serve.add_argument(
+        "--frozen-clock", action="store_true", help="time stands still until moved via /_fake/clock"
+    )
+    serve.add_argument(
+        "--start-time", type=_timestamp, default=None, help="initial hub time (RFC 3339)"
+    )
+    serve.add_argument("--strict", action="store_true", help="reject unknown request fields")
+    serve.add_argument(
+        "--domain", default="nexigon-fake.localhost", help="domain of HTTP proxy hostnames"
+    )
+    serve.add_argument("--log-level", default="warning", help="uvicorn log level")
+    return parser
+
+
+def serve(args: argparse.Namespace) -> int:
+    hub = Hub(
+        seed=args.seed,
+        start_time=args.start_time,
+        frozen_clock=args.frozen_clock,
+        admin_token=args.admin_token,
+        strict=args.strict,
+        domain=args.domain,
+    )
+    # Bind first, so --port 0 can report the port it got before serving.
+    sock = socket.socket(socket.AF_INET6 if ":" in args.host else socket.AF_INET)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((args.host, args.port))
+    sock.listen(2048)  # connections queue from here on, so the printed URL is usable at once
+    host, port = sock.getsockname()[:2]
+    shown_host = f"[{host}]" if ":" in host else host
+    print(f"nexigon-fake serving at http://{shown_host}:{port}", flush=True)
+    print(f"admin token: {hub.admin_token}", flush=True)
+    print(f"default organization: {hub.default_organization_id}", flush=True)
+    config = uvicorn.Config(create_app(hub), log_level=args.log_level, lifespan="off")
+    server = uvicorn.Server(config)
+    asyncio.run(server.serve(sockets=[sock]))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "serve":
+        return serve(args)
+    return 2  # unreachable: argparse requires a command
+
+
+if __name__ == "__main__":
+    sys.exit(main())
