@@ -19,7 +19,9 @@ def _timestamp(text: str) -> object:
     try:
         return parse_timestamp(text)
     except ValueError as error:
-        raise argparse.ArgumentTypeError(f"not an RFC 3339 timestamp with offset: {error}") from None
+        raise argparse.ArgumentTypeError(
+            f"not an RFC 3339 timestamp with offset: {error}"
+        ) from None
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -7,7 +7,6 @@ is strict. Error messages use the upstream wording where a rule carries one.
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 from typing import Any
@@ -70,9 +69,14 @@ def _json_kind(value: Any) -> str:
     return type(value).__name__
 
 
-@functools.cache
+_TYPE_INFO: dict[Any, mi.Type] = {}
+
+
 def _type_info(input_type: Any) -> mi.Type:
-    return mi.type_info(input_type)
+    info = _TYPE_INFO.get(input_type)
+    if info is None:
+        info = _TYPE_INFO[input_type] = mi.type_info(input_type)
+    return info
 
 
 def _unwrap(info: mi.Type) -> mi.Type:
@@ -105,7 +109,9 @@ def _check_unknown(info: mi.Type, value: Any, path: str) -> None:
                 continue
             field = fields.get(key)
             if field is None:
-                raise InvalidError(MSG_INVALID_AT.format(rule=MSG_UNKNOWN_FIELD.format(field=key), path=path))
+                raise InvalidError(
+                    MSG_INVALID_AT.format(rule=MSG_UNKNOWN_FIELD.format(field=key), path=path)
+                )
             _check_unknown(field.type, item, f"{path}.{key}")
     elif isinstance(info, mi.ListType) and isinstance(value, list):
         for index, item in enumerate(value):
@@ -130,9 +136,7 @@ def _extra_at(input_type: Any, path: str) -> dict[str, Any]:
             info = info.type
         if key is not None:
             candidates = _struct_options(info)
-            field = next(
-                (f for s in candidates for f in s.fields if f.encode_name == key), None
-            )
+            field = next((f for s in candidates for f in s.fields if f.encode_name == key), None)
             if field is None:
                 return {}
             info = field.type

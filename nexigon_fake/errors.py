@@ -101,15 +101,21 @@ MSG_MISSING_FINGERPRINT = (
     "A deployment token must be accompanied by an `X-Device-Fingerprint: d_sk_...` header."
 )
 MSG_CERT_REQUIRED = "The hub is strict: devices must present `X-Client-Cert`."
-MSG_CERT_NOT_ACTIVE = "Device certificate {certificate_id} is {status}; only Active certificates may connect."
+MSG_CERT_NOT_ACTIVE = (
+    "Device certificate {certificate_id} is {status}; only Active certificates may connect."
+)
 MSG_BAD_CLIENT_CERT = "`X-Client-Cert` is not a URL-encoded PEM certificate."
 MSG_ENTITY_NOT_FOUND = "{entity} {entity_id} does not exist or is not accessible."
 MSG_NOT_ALLOWED = "{actor} may not invoke `{action}`{reason}."
 MSG_PROTECTED_PROPERTY = "Property `{name}` is protected; devices may read it but not modify it."
 MSG_DEVICE_CANNOT_PROTECT = "Devices may not mark properties as protected."
 MSG_DUPLICATE_FINGERPRINT = "A device with this fingerprint already exists in project {project_id}."
-MSG_DUPLICATE_CERTIFICATE = "Device {device_id} already has a certificate with fingerprint {fingerprint}."
-MSG_CONNECTION_OTHER_DEVICE = "Connection {connection_id} is already registered for device {device_id}."
+MSG_DUPLICATE_CERTIFICATE = (
+    "Device {device_id} already has a certificate with fingerprint {fingerprint}."
+)
+MSG_CONNECTION_OTHER_DEVICE = (
+    "Connection {connection_id} is already registered for device {device_id}."
+)
 MSG_OTLP_ENDPOINT_REQUIRED = "`config.endpoint` is required when OTLP forwarding is enabled."
 MSG_OTLP_MASK_WITHOUT_VALUE = (
     "Header `{header}` was sent as the mask `********` but has no stored value to keep."

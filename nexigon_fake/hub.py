@@ -125,8 +125,8 @@ class Hub:
     def _build(self) -> None:
         config = self.config
         start = config.start_time or DEFAULT_START
-        self.clock: Clock = FrozenClock(start) if config.frozen_clock else SystemClock(
-            config.start_time
+        self.clock: Clock = (
+            FrozenClock(start) if config.frozen_clock else SystemClock(config.start_time)
         )
         self.ids = IdSource(config.seed)
         self.store = Store(
@@ -180,7 +180,9 @@ class Hub:
         with self.lock:
             store = self.store
             actor = authenticate(store, credentials)
-            body = parse_json_body(payload) if isinstance(payload, bytes) else require_object(payload)
+            body = (
+                parse_json_body(payload) if isinstance(payload, bytes) else require_object(payload)
+            )
             request = decode_input(spec.input_type, body, strict=self.config.strict)
             check(store, actor, name, spec.rule, request)
             try:
@@ -216,7 +218,9 @@ class Hub:
         """The wire path: a raw JSON body in, the encoded output out."""
         return msgspec.json.encode(self._run(action, body, credentials))
 
-    def execute(self, action: Action[OutputT], *, credentials: Credentials | None = None) -> OutputT:
+    def execute(
+        self, action: Action[OutputT], *, credentials: Credentials | None = None
+    ) -> OutputT:
         """Typed call: an input struct in, its output struct out."""
         spec = ACTION_BY_INPUT[type(action)]
         payload = msgspec.to_builtins(action)

@@ -50,7 +50,12 @@ def dated_pattern(tag: str) -> str:
     return f"^{tag}_[0-9]{{8}}-[0-9]{{4}}-{BASE58_CLASS}{{8}}$"
 
 
-_SECRET_TO_PUBLIC = {"u_sk": "u_pk", "deployment": "deployment_id", "d_sk": "d_pk", "org_sk": "org_pk"}
+_SECRET_TO_PUBLIC = {
+    "u_sk": "u_pk",
+    "deployment": "deployment_id",
+    "d_sk": "d_pk",
+    "org_sk": "org_pk",
+}
 
 
 def public_id(secret: str) -> str:

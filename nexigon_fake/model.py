@@ -12,6 +12,7 @@ from typing import Any
 
 from nexigon_fake.wire.actor import Actor
 from nexigon_fake.wire.devices import ConnectionEndReason, DeviceCertificateStatus, DeviceEvent
+from nexigon_fake.wire.organizations import RepositoryVisibility
 
 
 @dataclass(slots=True)
@@ -141,7 +142,7 @@ class Repository:
     repository_id: str
     organization_id: str
     name: str
-    visibility: str
+    visibility: RepositoryVisibility
     project_ids: dict[str, None] = field(default_factory=dict)
 
 

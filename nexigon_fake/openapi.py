@@ -45,7 +45,7 @@ def build_openapi(version: str) -> dict[str, Any]:
                         "content": {"application/json": {"schema": output_schema}},
                     },
                     "default": {
-                        "description": "An error (`Invalid`, `Forbidden`, `RateLimited`, `Internal`).",
+                        "description": "An ActionError.",
                         "content": {"application/json": {"schema": error_ref}},
                     },
                 },

@@ -48,7 +48,16 @@ class LiveServer:
 
 def start_server(*extra_args: str) -> LiveServer:
     process = subprocess.Popen(
-        [sys.executable, "-m", "nexigon_fake", "serve", "--port", "0", "--frozen-clock", *extra_args],
+        [
+            sys.executable,
+            "-m",
+            "nexigon_fake",
+            "serve",
+            "--port",
+            "0",
+            "--frozen-clock",
+            *extra_args,
+        ],
         stdout=subprocess.PIPE,
         text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},

@@ -125,7 +125,9 @@ def _describe(actor: Actor) -> str:
 
 
 def _forbidden(actor: Actor, action: str, reason: str = "") -> ForbiddenError:
-    return ForbiddenError(MSG_NOT_ALLOWED.format(actor=_describe(actor), action=action, reason=reason))
+    return ForbiddenError(
+        MSG_NOT_ALLOWED.format(actor=_describe(actor), action=action, reason=reason)
+    )
 
 
 def _resolve(store: Store, scope: Scope, entity_id: str) -> tuple[str | None, str | None]:

@@ -16,6 +16,7 @@ from nexigon_fake.model import DeploymentTokenRecord
 from nexigon_fake.state import certificates, devices
 from nexigon_fake.state.store import Context, Store
 from nexigon_fake.wire.actor import DeviceActor
+from nexigon_fake.wire.devices import DeviceCertificateStatus
 
 
 def admit(
@@ -41,7 +42,7 @@ def admit(
     ctx = Context(store, actor, "")
     certificate = certificates.find_on_device(ctx, device, certificate_fingerprint)
     if certificate is None:
-        status = "Active" if token.auto_accept else "Pending"
+        status: DeviceCertificateStatus = "Active" if token.auto_accept else "Pending"
         certificate = certificates.add_certificate(ctx, device, certificate_fingerprint, status)
     if certificate.status != "Active":
         raise ForbiddenError(

@@ -48,7 +48,9 @@ def add_certificate(
     for certificate_id in holders:
         if store.certificates[certificate_id].device_id == device.device_id:
             raise InvalidError(
-                MSG_DUPLICATE_CERTIFICATE.format(device_id=device.device_id, fingerprint=fingerprint)
+                MSG_DUPLICATE_CERTIFICATE.format(
+                    device_id=device.device_id, fingerprint=fingerprint
+                )
             )
     conflict = bool(holders)
     certificate = Certificate(

@@ -11,12 +11,17 @@ from nexigon_fake.model import AuditRecord, Device
 from nexigon_fake.state.store import Store
 from nexigon_fake.wire.audit import AuditLogEvent, AuditLogEventAction
 from nexigon_fake.wire.devices import DeviceCommandManifest
+from nexigon_fake.wire.projects import DeviceStatus
 
 HEALTH_PROPERTY = "dev.nexigon.system.health"
 SYSTEM_INFO_PROPERTY = "dev.nexigon.system.info"
 COMMANDS_PROPERTY = "dev.nexigon.commands"
 
-_STATUS_BY_HEALTH = {"healthy": "healthy", "degraded": "warning", "error": "error"}
+_STATUS_BY_HEALTH: dict[str, DeviceStatus] = {
+    "healthy": "healthy",
+    "degraded": "warning",
+    "error": "error",
+}
 
 
 def is_connected(device: Device) -> bool:
@@ -37,7 +42,7 @@ def last_connected_at(device: Device) -> str | None:
     return format_timestamp(device.last_connected_at)
 
 
-def status(device: Device) -> str:
+def status(device: Device) -> DeviceStatus:
     """offline unless connected; then the reported health, ``healthy`` when unreadable."""
     if not device.open_connection_ids:
         return "offline"
@@ -58,9 +63,7 @@ def hostname(device: Device) -> str | None:
 
 
 def pending_certificates(store: Store, device: Device) -> int:
-    return sum(
-        1 for c in device.certificate_ids if store.certificates[c].status == "Pending"
-    )
+    return sum(1 for c in device.certificate_ids if store.certificates[c].status == "Pending")
 
 
 def command_manifest(device: Device) -> DeviceCommandManifest:
@@ -82,7 +85,9 @@ def audit_event(record: AuditRecord) -> AuditLogEvent:
         event=record.event,
         data=data,
         created_at=format_timestamp(record.created_at),
-        action=None if record.action_id is None else AuditLogEventAction(action_id=record.action_id),
+        action=None
+        if record.action_id is None
+        else AuditLogEventAction(action_id=record.action_id),
     )
 
 

@@ -46,9 +46,7 @@ def query(ctx: Context, request: QueryDevicesAction) -> QueryDevicesOutput:
                     project_id=device.project_id,
                     is_connected=derived.is_connected(device),
                     last_connected_at=derived.last_connected_at(device),
-                    current_connection_duration_secs=derived.current_connection_secs(
-                        store, device
-                    ),
+                    current_connection_duration_secs=derived.current_connection_secs(store, device),
                 )
             )
     return QueryDevicesOutput(devices=items)
@@ -161,9 +159,7 @@ def set_name(ctx: Context, request: SetDeviceNameAction) -> Empty:
     data: dict[str, object] = {"projectId": device.project_id, "deviceId": device.device_id}
     if request.name is not None:
         data["name"] = request.name
-    ctx.audit(
-        "devices_NameChanged", data, project_id=device.project_id, device_id=device.device_id
-    )
+    ctx.audit("devices_NameChanged", data, project_id=device.project_id, device_id=device.device_id)
     return Empty()
 
 

@@ -34,7 +34,9 @@ PROXY_PURPOSE = "http-proxy"
 DEFAULT_PORT = 80
 
 
-def _issue(ctx: Context, device_id: str, purpose: str, valid_for: int | None, extra: dict[str, Any]) -> str:
+def _issue(
+    ctx: Context, device_id: str, purpose: str, valid_for: int | None, extra: dict[str, Any]
+) -> str:
     store = ctx.store
     issued_at = int(store.now().timestamp())
     lifetime = store.options.token_validity_secs if valid_for is None else valid_for

@@ -66,7 +66,9 @@ def add_user(store: Store, email: str, display_name: str | None, is_admin: bool)
     return user
 
 
-def add_user_token(store: Store, user: User, name: str | None, secret: str | None = None) -> UserTokenRecord:
+def add_user_token(
+    store: Store, user: User, name: str | None, secret: str | None = None
+) -> UserTokenRecord:
     """A user token; a caller-chosen secret outside the real format gets a drawn id."""
     if secret is None:
         secret = store.ids.secret("u_sk")
@@ -85,7 +87,9 @@ def add_user_token(store: Store, user: User, name: str | None, secret: str | Non
     return token
 
 
-def add_organization(ctx: Context, name: str, admins: list[str], requires_subscription: bool) -> Organization:
+def add_organization(
+    ctx: Context, name: str, admins: list[str], requires_subscription: bool
+) -> Organization:
     store = ctx.store
     organization = Organization(
         organization_id=store.ids.flat("org"),
@@ -317,7 +321,7 @@ def repository_details(
         repository_id=repository.repository_id,
         display_name=repository.name,
         public_name=repository.name,
-        visibility=repository.visibility,  # type: ignore[arg-type]
+        visibility=repository.visibility,
         package_count=0,
         asset_count=0,
     )
@@ -350,6 +354,3 @@ def query_repository_projects(
             for p in repository.project_ids
         ]
     )
-
-
-

@@ -113,7 +113,7 @@ def query_devices(ctx: Context, request: QueryProjectDevicesAction) -> QueryProj
                 name=device.name,
                 hostname=derived.hostname(device),
                 first_seen=format_timestamp(device.created_at),
-                status=derived.status(device),  # type: ignore[arg-type]
+                status=derived.status(device),
                 is_connected=derived.is_connected(device),
                 pending_certificates_count=derived.pending_certificates(store, device),
                 last_connected_at=derived.last_connected_at(device),

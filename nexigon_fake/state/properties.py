@@ -97,7 +97,9 @@ def get_property(ctx: Context, request: GetDevicePropertyAction) -> GetDevicePro
     )
 
 
-def remove_property(ctx: Context, request: RemoveDevicePropertyAction) -> RemoveDevicePropertyOutput:
+def remove_property(
+    ctx: Context, request: RemoveDevicePropertyAction
+) -> RemoveDevicePropertyOutput:
     device = ctx.store.device(request.device_id)
     current = device.properties.get(request.name)
     if current is None:

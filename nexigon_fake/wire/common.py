@@ -16,19 +16,7 @@ from nexigon_fake.ids import FLAT_TAGS, dated_pattern, flat_pattern
 OutputT = TypeVar("OutputT")
 
 
-class _WireMeta(msgspec.StructMeta):
-    """Makes every wire struct keyword-only, so fields keep the upstream order."""
-
-    def __new__(
-        mcls, name: str, bases: tuple[type, ...], namespace: dict[str, Any], **kwargs: Any
-    ) -> _WireMeta:
-        kwargs.setdefault("kw_only", True)
-        return super().__new__(mcls, name, bases, namespace, **kwargs)
-
-
-class WireStruct(
-    msgspec.Struct, metaclass=_WireMeta, rename="camel", omit_defaults=True, kw_only=True
-):
+class WireStruct(msgspec.Struct, rename="camel", omit_defaults=True, kw_only=True):
     """A record on the wire: camelCase keys, absent optionals omitted (SEMANTICS.md D3)."""
 
 
@@ -40,53 +28,45 @@ class Empty(WireStruct):
     """The output of actions that answer ``{}``."""
 
 
-def _id(tag: str, what: str) -> Any:
-    return Annotated[
-        str,
-        msgspec.Meta(
-            pattern=flat_pattern(tag),
-            description=f"{what} (`{tag}_` + base58)",
-            extra={
-                "rule": f"Expected a {what}: `{tag}_` followed by {FLAT_TAGS[tag]} base58 "
-                "characters."
-            },
-        ),
-    ]
+def _id(tag: str, what: str) -> msgspec.Meta:
+    return msgspec.Meta(
+        pattern=flat_pattern(tag),
+        description=f"{what} (`{tag}_` + base58)",
+        extra={
+            "rule": f"Expected a {what}: `{tag}_` followed by {FLAT_TAGS[tag]} base58 characters."
+        },
+    )
 
 
-def _dated_id(tag: str, what: str) -> Any:
-    return Annotated[
-        str,
-        msgspec.Meta(
-            pattern=dated_pattern(tag),
-            description=f"{what} (`{tag}_YYYYMMDD-HHMM-` + 8 base58)",
-            extra={
-                "rule": f"Expected a {what}: `{tag}_YYYYMMDD-HHMM-` followed by 8 base58 "
-                "characters."
-            },
-        ),
-    ]
+def _dated_id(tag: str, what: str) -> msgspec.Meta:
+    return msgspec.Meta(
+        pattern=dated_pattern(tag),
+        description=f"{what} (`{tag}_YYYYMMDD-HHMM-` + 8 base58)",
+        extra={
+            "rule": f"Expected a {what}: `{tag}_YYYYMMDD-HHMM-` followed by 8 base58 characters."
+        },
+    )
 
 
-ClusterNodeId = _id("cluster_node", "cluster node ID")
-UserId = _id("u", "user ID")
-UserToken = _id("u_sk", "user token")
-UserTokenId = _id("u_pk", "user token ID")
-ProjectId = _id("p", "project ID")
-DeploymentToken = _id("deployment", "deployment token")
-DeploymentTokenId = _id("deployment_id", "deployment token ID")
-DeviceId = _id("d", "device ID")
-DeviceFingerprint = _id("d_sk", "device fingerprint")
-DeviceFingerprintId = _id("d_pk", "device fingerprint ID")
-DeviceCertificateId = _id("d_c", "device certificate ID")
-DeviceConnectionId = _id("d_conn", "device connection ID")
-RepositoryId = _id("repo", "repository ID")
-OrganizationId = _id("org", "organization ID")
-OrganizationApiTokenId = _id("org_pk", "organization API token ID")
-DeviceEventId = _dated_id("d_ev", "device event ID")
-AuditLogEventId = _dated_id("audit_ev", "audit log event ID")
-AuditLogActionId = _dated_id("audit_act", "audit log action ID")
-JobId = _dated_id("job", "job ID")
+ClusterNodeId = Annotated[str, _id("cluster_node", "cluster node ID")]
+UserId = Annotated[str, _id("u", "user ID")]
+UserToken = Annotated[str, _id("u_sk", "user token")]
+UserTokenId = Annotated[str, _id("u_pk", "user token ID")]
+ProjectId = Annotated[str, _id("p", "project ID")]
+DeploymentToken = Annotated[str, _id("deployment", "deployment token")]
+DeploymentTokenId = Annotated[str, _id("deployment_id", "deployment token ID")]
+DeviceId = Annotated[str, _id("d", "device ID")]
+DeviceFingerprint = Annotated[str, _id("d_sk", "device fingerprint")]
+DeviceFingerprintId = Annotated[str, _id("d_pk", "device fingerprint ID")]
+DeviceCertificateId = Annotated[str, _id("d_c", "device certificate ID")]
+DeviceConnectionId = Annotated[str, _id("d_conn", "device connection ID")]
+RepositoryId = Annotated[str, _id("repo", "repository ID")]
+OrganizationId = Annotated[str, _id("org", "organization ID")]
+OrganizationApiTokenId = Annotated[str, _id("org_pk", "organization API token ID")]
+DeviceEventId = Annotated[str, _dated_id("d_ev", "device event ID")]
+AuditLogEventId = Annotated[str, _dated_id("audit_ev", "audit log event ID")]
+AuditLogActionId = Annotated[str, _dated_id("audit_act", "audit log action ID")]
+JobId = Annotated[str, _dated_id("job", "job ID")]
 
 CERTIFICATE_FINGERPRINT_PATTERN = "^[0-9A-Fa-f]{1,2}(:[0-9A-Fa-f]{1,2}){31}$"
 CertificateFingerprint = Annotated[
@@ -131,32 +111,32 @@ JsonValue = Any
 """Any JSON value, ``null`` included."""
 
 
-def bounded_str(
+def length_rule(
     min_length: int,
     max_length: int,
     message: str,
     *,
     pattern: str | None = None,
     rule: str | None = None,
-) -> Any:
-    """A string with a length rule (and maybe a pattern), each with its own error wording."""
+) -> msgspec.Meta:
+    """A string's length rule (and maybe a pattern), each with its own error wording."""
     extra: dict[str, str] = {"message": message}
     if rule is not None:
         extra["rule"] = rule
-    return Annotated[
-        str,
-        msgspec.Meta(min_length=min_length, max_length=max_length, pattern=pattern, extra=extra),
-    ]
+    return msgspec.Meta(min_length=min_length, max_length=max_length, pattern=pattern, extra=extra)
 
 
-def bounded_int(ge: int, le: int, message: str) -> Any:
-    return Annotated[int, msgspec.Meta(ge=ge, le=le, extra={"message": message})]
+def range_rule(ge: int, le: int, message: str) -> msgspec.Meta:
+    return msgspec.Meta(ge=ge, le=le, extra={"message": message})
 
 
-Name128 = bounded_str(1, 128, "Name must be between 1 and 128 characters.")
-ValidForSecs = bounded_int(
-    1, 31_536_000, "Token validity must be between 1 second and 1 year (31536000 seconds)."
-)
-Limit = bounded_int(1, 1000, "Limit must be between 1 and 1000.")
+Name128 = Annotated[str, length_rule(1, 128, "Name must be between 1 and 128 characters.")]
+ValidForSecs = Annotated[
+    int,
+    range_rule(
+        1, 31_536_000, "Token validity must be between 1 second and 1 year (31536000 seconds)."
+    ),
+]
+Limit = Annotated[int, range_rule(1, 1000, "Limit must be between 1 and 1000.")]
 I64 = Annotated[int, msgspec.Meta(ge=-(2**63), le=2**63 - 1)]
 U32 = Annotated[int, msgspec.Meta(ge=0, le=2**32 - 1)]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from nexigon_fake.wire.audit import AuditLogEvent
 from nexigon_fake.wire.common import (
@@ -24,10 +24,10 @@ from nexigon_fake.wire.common import (
     Timestamp,
     ValidForSecs,
     WireStruct,
-    bounded_int,
-    bounded_str,
+    length_rule,
     normalize_certificate_fingerprint,
     normalize_timestamp,
+    range_rule,
 )
 
 DeviceCertificateStatus = Literal["Pending", "Active", "Rejected", "Revoked", "Conflict"]
@@ -35,27 +35,39 @@ ConnectionEndReason = Literal["Unknown", "Disconnected", "NodeCrashed", "ServerS
 DeviceEventSeverity = Literal["Trace", "Debug", "Info", "Warning", "Error", "Critical"]
 
 PROPERTY_NAME_PATTERN = "^[a-zA-Z0-9][a-zA-Z0-9._-]*$"
-PropertyName = bounded_str(
-    1,
-    256,
-    "Property name must be between 1 and 256 characters.",
-    pattern=PROPERTY_NAME_PATTERN,
-    rule="Property name must start with a letter or digit and contain only letters, digits, "
-    "`.`, `_` and `-`.",
-)
-DeviceName = bounded_str(1, 128, "Device name must be between 1 and 128 characters.")
-EventCategory = bounded_str(1, 128, "Event category must be between 1 and 128 characters.")
+PropertyName = Annotated[
+    str,
+    length_rule(
+        1,
+        256,
+        "Property name must be between 1 and 256 characters.",
+        pattern=PROPERTY_NAME_PATTERN,
+        rule="Property name must start with a letter or digit and contain only letters, digits, "
+        "`.`, `_` and `-`.",
+    ),
+]
+DeviceName = Annotated[
+    str, length_rule(1, 128, "Device name must be between 1 and 128 characters.")
+]
+EventCategory = Annotated[
+    str, length_rule(1, 128, "Event category must be between 1 and 128 characters.")
+]
 HOSTNAME_PATTERN = "^[A-Za-z0-9][A-Za-z0-9.-]*$"
-ProxyHostname = bounded_str(
-    1,
-    253,
-    "Hostname must be between 1 and 253 characters.",
-    pattern=HOSTNAME_PATTERN,
-    rule="Hostname must start with a letter or digit and contain only letters, digits, `.` "
-    "and `-`.",
-)
-ProxyPort = bounded_int(1, 65535, "Port must be between 1 and 65535.")
-RedirectUrl = bounded_str(1, 2048, "Redirect URL must be between 1 and 2048 characters.")
+ProxyHostname = Annotated[
+    str,
+    length_rule(
+        1,
+        253,
+        "Hostname must be between 1 and 253 characters.",
+        pattern=HOSTNAME_PATTERN,
+        rule="Hostname must start with a letter or digit and contain only letters, digits, `.` "
+        "and `-`.",
+    ),
+]
+ProxyPort = Annotated[int, range_rule(1, 65535, "Port must be between 1 and 65535.")]
+RedirectUrl = Annotated[
+    str, length_rule(1, 2048, "Redirect URL must be between 1 and 2048 characters.")
+]
 
 
 # devices_Query
@@ -94,7 +106,7 @@ class DeviceConnection(WireStruct):
     connected_for_secs: int
 
 
-class GetDeviceDetailsOutput(WireStruct):
+class GetDeviceDetailsOutput(WireStruct, kw_only=True):
     device_id: DeviceId
     project_id: ProjectId
     fingerprint_id: DeviceFingerprintId
@@ -201,7 +213,7 @@ class UnregisterDeviceConnectionAction(Action[Empty]):
     end_reason: ConnectionEndReason
 
 
-class DeviceConnectionLog(WireStruct):
+class DeviceConnectionLog(WireStruct, kw_only=True):
     connection_id: DeviceConnectionId
     node_id: ClusterNodeId
     connected_at: Timestamp
@@ -258,7 +270,7 @@ class ValidateDeviceHttpProxyTokenAction(Action[ValidateDeviceHttpProxyTokenOutp
 # Events
 
 
-class DeviceEvent(WireStruct):
+class DeviceEvent(WireStruct, kw_only=True):
     event_id: DeviceEventId
     category: EventCategory | None = None
     severity: DeviceEventSeverity

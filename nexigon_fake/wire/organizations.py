@@ -5,7 +5,7 @@ Shapes as in SDK 0.0.1 (SEMANTICS.md §17, D15).
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from nexigon_fake.wire.common import (
     Action,
@@ -19,19 +19,26 @@ from nexigon_fake.wire.common import (
     UserToken,
     UserTokenId,
     WireStruct,
-    bounded_str,
+    length_rule,
 )
 
 RepositoryVisibility = Literal["Public", "Private"]
-OrganizationName = bounded_str(1, 128, "Organization name must be between 1 and 128 characters.")
-Email = bounded_str(
-    3,
-    254,
-    "Email must be between 3 and 254 characters.",
-    pattern="^[^@\\s]+@[^@\\s]+$",
-    rule="Email must look like `name@domain`.",
-)
-RepositoryName = bounded_str(1, 128, "Repository name must be between 1 and 128 characters.")
+OrganizationName = Annotated[
+    str, length_rule(1, 128, "Organization name must be between 1 and 128 characters.")
+]
+Email = Annotated[
+    str,
+    length_rule(
+        3,
+        254,
+        "Email must be between 3 and 254 characters.",
+        pattern="^[^@\\s]+@[^@\\s]+$",
+        rule="Email must look like `name@domain`.",
+    ),
+]
+RepositoryName = Annotated[
+    str, length_rule(1, 128, "Repository name must be between 1 and 128 characters.")
+]
 
 
 # organizations_*
@@ -54,7 +61,7 @@ class CreateOrganizationOutput(WireStruct):
     organization_id: OrganizationId
 
 
-class CreateOrganizationAction(Action[CreateOrganizationOutput]):
+class CreateOrganizationAction(Action[CreateOrganizationOutput], kw_only=True):
     name: OrganizationName
     admins: list[UserId] | None = None
     requires_subscription: bool
@@ -73,7 +80,7 @@ class QueryOrganizationProjectsAction(Action[QueryOrganizationProjectsOutput]):
     organization_id: OrganizationId
 
 
-class QueryOrganizationMembersItem(WireStruct):
+class QueryOrganizationMembersItem(WireStruct, kw_only=True):
     user_id: UserId
     display_name: str | None = None
     email: str
@@ -172,7 +179,7 @@ class CreateRepositoryAction(Action[CreateRepositoryOutput]):
     visibility: RepositoryVisibility | None = None
 
 
-class GetRepositoryDetailsOutput(WireStruct):
+class GetRepositoryDetailsOutput(WireStruct, kw_only=True):
     repository_id: RepositoryId
     display_name: str
     public_name: str | None = None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from nexigon_fake.wire.audit import AuditLogEvent
 from nexigon_fake.wire.common import (
@@ -17,21 +17,26 @@ from nexigon_fake.wire.common import (
     RepositoryId,
     Timestamp,
     WireStruct,
-    bounded_str,
+    length_rule,
 )
 
 DeviceStatus = Literal["healthy", "warning", "error", "offline"]
 
-ProjectName = bounded_str(1, 128, "Project name must be between 1 and 128 characters.")
-TokenName = bounded_str(1, 128, "Token name must be between 1 and 128 characters.")
+ProjectName = Annotated[
+    str, length_rule(1, 128, "Project name must be between 1 and 128 characters.")
+]
+TokenName = Annotated[str, length_rule(1, 128, "Token name must be between 1 and 128 characters.")]
 OTLP_ENDPOINT_PATTERN = "^https?://"
-OtlpEndpoint = bounded_str(
-    1,
-    2048,
-    "OTLP endpoint must be between 1 and 2048 characters.",
-    pattern=OTLP_ENDPOINT_PATTERN,
-    rule="OTLP endpoint must be an `http://` or `https://` URL.",
-)
+OtlpEndpoint = Annotated[
+    str,
+    length_rule(
+        1,
+        2048,
+        "OTLP endpoint must be between 1 and 2048 characters.",
+        pattern=OTLP_ENDPOINT_PATTERN,
+        rule="OTLP endpoint must be an `http://` or `https://` URL.",
+    ),
+]
 
 
 class QueryProjectsItem(WireStruct):
@@ -78,7 +83,7 @@ class DeleteProjectAction(Action[Empty]):
     project_id: ProjectId
 
 
-class QueryProjectDevicesItem(WireStruct):
+class QueryProjectDevicesItem(WireStruct, kw_only=True):
     device_id: DeviceId
     name: str | None = None
     hostname: str | None = None
@@ -102,7 +107,7 @@ class DeploymentTokenFlags(WireStruct):
     auto_accept: bool | None = None
 
 
-class QueryProjectDeploymentTokensItem(WireStruct):
+class QueryProjectDeploymentTokensItem(WireStruct, kw_only=True):
     token_id: DeploymentTokenId
     created_at: Timestamp
     name: str | None = None
@@ -169,7 +174,7 @@ class RemoveProjectRepositoryAction(Action[Empty]):
     repository_id: RepositoryId
 
 
-class ProjectOtlpConfig(WireStruct):
+class ProjectOtlpConfig(WireStruct, kw_only=True):
     enabled: bool
     endpoint: OtlpEndpoint | None = None
     headers: dict[str, str]
