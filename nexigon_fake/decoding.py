@@ -46,7 +46,17 @@ def parse_json_body(body: bytes) -> dict[str, Any]:
         raise InvalidError(MSG_BODY_NOT_JSON.format(detail="not UTF-8")) from None
     except (json.JSONDecodeError, ValueError, RecursionError) as error:
         raise InvalidError(MSG_BODY_NOT_JSON.format(detail=str(error))) from None
+    if b"\\u" in body:
+        require_json(value)  # an escaped lone surrogate is not a valid JSON string
     return require_object(value)
+
+
+def require_json(value: Any) -> None:
+    """Refuse what cannot be written back as JSON (lone surrogates, non-JSON Python objects)."""
+    try:
+        msgspec.json.encode(value)
+    except (TypeError, ValueError, OverflowError, RecursionError) as error:
+        raise InvalidError(MSG_BODY_NOT_JSON.format(detail=str(error))) from None
 
 
 def require_object(value: Any) -> dict[str, Any]:

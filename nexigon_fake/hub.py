@@ -17,7 +17,7 @@ import msgspec
 from nexigon_fake.actions import ACTION_BY_INPUT, ACTIONS, ActionSpec
 from nexigon_fake.auth import Credentials, authenticate
 from nexigon_fake.clock import DEFAULT_START, Clock, FrozenClock, SystemClock
-from nexigon_fake.decoding import decode_input, parse_json_body, require_object
+from nexigon_fake.decoding import decode_input, parse_json_body, require_json, require_object
 from nexigon_fake.errors import (
     MSG_NOT_IMPLEMENTED,
     MSG_UNKNOWN_ACTION,
@@ -180,9 +180,11 @@ class Hub:
         with self.lock:
             store = self.store
             actor = authenticate(store, credentials)
-            body = (
-                parse_json_body(payload) if isinstance(payload, bytes) else require_object(payload)
-            )
+            if isinstance(payload, bytes):
+                body = parse_json_body(payload)
+            else:
+                body = require_object(payload)
+                require_json(body)
             request = decode_input(spec.input_type, body, strict=self.config.strict)
             check(store, actor, name, spec.rule, request)
             try:

@@ -202,11 +202,11 @@ def check(store: Store, actor: Actor, action: str, rule: Rule, action_input: Any
     entity_name = _ENTITY_NAMES[rule.scope]
 
     if isinstance(actor, DeviceActor):
+        if not rule.device_may:
+            raise _forbidden(actor, action, " (devices may not)")
         if device_id != actor.device_id:
             # Devices see nothing beyond themselves.
             raise not_found(entity_name, entity_id)
-        if not rule.device_may:
-            raise _forbidden(actor, action, " (devices may not)")
         return
     if isinstance(actor, ClusterNodeActor):
         if rule.level == "connection_manager":
