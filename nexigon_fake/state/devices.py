@@ -32,23 +32,19 @@ from nexigon_fake.wire.devices import (
 def query(ctx: Context, request: QueryDevicesAction) -> QueryDevicesOutput:
     """Instance admins see every device; others only those of projects they can see."""
     store = ctx.store
-    if is_instance_admin(store, ctx.actor):
-        project_ids = list(store.projects)
-    else:
-        project_ids = [p for p in store.projects if can_see_project(store, ctx.actor, p)]
-    items = []
-    for project_id in project_ids:
-        for device_id in store.projects[project_id].device_ids:
-            device = store.devices[device_id]
-            items.append(
-                QueryDevicesItem(
-                    device_id=device.device_id,
-                    project_id=device.project_id,
-                    is_connected=derived.is_connected(device),
-                    last_connected_at=derived.last_connected_at(device),
-                    current_connection_duration_secs=derived.current_connection_secs(store, device),
-                )
-            )
+    admin = is_instance_admin(store, ctx.actor)
+    visible = {p for p in store.projects if admin or can_see_project(store, ctx.actor, p)}
+    items = [
+        QueryDevicesItem(
+            device_id=device.device_id,
+            project_id=device.project_id,
+            is_connected=derived.is_connected(device),
+            last_connected_at=derived.last_connected_at(device),
+            current_connection_duration_secs=derived.current_connection_secs(store, device),
+        )
+        for device in store.devices.values()  # insertion order is creation order
+        if device.project_id in visible
+    ]
     return QueryDevicesOutput(devices=items)
 
 
