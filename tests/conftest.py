@@ -74,6 +74,8 @@ def start_server(*extra_args: str) -> LiveServer:
 def stop_server(server: LiveServer) -> None:
     server.process.terminate()
     server.process.wait(timeout=10)
+    if server.process.stdout is not None:
+        server.process.stdout.close()
 
 
 @pytest.fixture(scope="module")
