@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import socket
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import uvicorn
 
@@ -22,6 +23,16 @@ def _timestamp(text: str) -> object:
         raise argparse.ArgumentTypeError(
             f"not an RFC 3339 timestamp with offset: {error}"
         ) from None
+
+
+class _Server(uvicorn.Server):
+    """uvicorn re-raises the signal that stopped it after shutting down; a clean stop exits 0."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        with super().capture_signals():
+            yield
+            self._captured_signals.clear()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -66,7 +77,7 @@ def serve(args: argparse.Namespace) -> int:
     print(f"admin token: {hub.admin_token}", flush=True)
     print(f"default organization: {hub.default_organization_id}", flush=True)
     config = uvicorn.Config(create_app(hub), log_level=args.log_level, lifespan="off")
-    server = uvicorn.Server(config)
+    server = _Server(config)
     asyncio.run(server.serve(sockets=[sock]))
     return 0
 

@@ -91,10 +91,13 @@ def format_timestamp(instant: dt.datetime) -> str:
 
 def parse_timestamp(text: str) -> dt.datetime:
     """Parse an RFC 3339 timestamp that carries an offset; naive input is refused."""
-    instant = dt.datetime.fromisoformat(text)
-    if instant.tzinfo is None:
-        raise ValueError("timestamp must carry an offset (`Z` or `+hh:mm`)")
-    return instant.astimezone(UTC)
+    try:
+        instant = dt.datetime.fromisoformat(text.upper())  # RFC 3339 allows `t` and `z`
+        if instant.tzinfo is None:
+            raise ValueError("timestamp must carry an offset (`Z` or `+hh:mm`)")
+        return instant.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("timestamp is out of range") from None
 
 
 def whole_seconds(start: dt.datetime, end: dt.datetime) -> int:

@@ -35,10 +35,13 @@ def move_clock(hub: Hub, payload: dict[str, Any]) -> dict[str, Any]:
     if (update.advance_secs is None) == (update.now is None):
         raise InvalidError("Send exactly one of `advanceSecs` and `now`.")
     with hub.lock:
-        if update.advance_secs is not None:
-            hub.clock.advance(update.advance_secs)
-        elif update.now is not None:
-            hub.clock.set(parse_timestamp(update.now))
+        try:
+            if update.advance_secs is not None:
+                hub.clock.advance(update.advance_secs)
+            elif update.now is not None:
+                hub.clock.set(parse_timestamp(update.now))
+        except (ValueError, OverflowError) as error:
+            raise InvalidError(f"Cannot move the clock: {error}.") from None
     return clock_state(hub)
 
 

@@ -37,11 +37,21 @@ def _no_constants(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
+def _finite(text: str) -> float:
+    """Numbers beyond double range are refused, as serde_json does, not stored as infinity."""
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise ValueError(f"number out of range: {text}")
+    return value
+
+
 def parse_json_body(body: bytes) -> dict[str, Any]:
     """The body as a JSON object, or Invalid."""
     try:
         text = body.decode("utf-8")
-        value = json.loads(text, object_pairs_hook=_pairs, parse_constant=_no_constants)
+        value = json.loads(
+            text, object_pairs_hook=_pairs, parse_constant=_no_constants, parse_float=_finite
+        )
     except UnicodeDecodeError:
         raise InvalidError(MSG_BODY_NOT_JSON.format(detail="not UTF-8")) from None
     except (json.JSONDecodeError, ValueError, RecursionError) as error:

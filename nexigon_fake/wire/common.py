@@ -11,7 +11,7 @@ from typing import Annotated, Any, Generic, TypeVar
 import msgspec
 
 from nexigon_fake.clock import format_timestamp, parse_timestamp
-from nexigon_fake.ids import FLAT_TAGS, dated_pattern, flat_pattern
+from nexigon_fake.ids import END, FLAT_TAGS, dated_pattern, flat_pattern
 
 OutputT = TypeVar("OutputT")
 
@@ -68,7 +68,7 @@ AuditLogEventId = Annotated[str, _dated_id("audit_ev", "audit log event ID")]
 AuditLogActionId = Annotated[str, _dated_id("audit_act", "audit log action ID")]
 JobId = Annotated[str, _dated_id("job", "job ID")]
 
-CERTIFICATE_FINGERPRINT_PATTERN = "^[0-9A-Fa-f]{1,2}(:[0-9A-Fa-f]{1,2}){31}$"
+CERTIFICATE_FINGERPRINT_PATTERN = "^[0-9A-Fa-f]{1,2}(:[0-9A-Fa-f]{1,2}){31}" + END
 CertificateFingerprint = Annotated[
     str,
     msgspec.Meta(
@@ -86,7 +86,7 @@ def normalize_certificate_fingerprint(text: str) -> str:
 
 TIMESTAMP_PATTERN = (
     r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?"
-    r"([Zz]|[+-][0-9]{2}:[0-9]{2})$"
+    r"([Zz]|[+-][0-9]{2}:[0-9]{2})" + END
 )
 Timestamp = Annotated[
     str,

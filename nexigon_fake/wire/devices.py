@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
+from nexigon_fake.ids import END
 from nexigon_fake.wire.audit import AuditLogEvent
 from nexigon_fake.wire.common import (
     I64,
@@ -34,7 +35,7 @@ DeviceCertificateStatus = Literal["Pending", "Active", "Rejected", "Revoked", "C
 ConnectionEndReason = Literal["Unknown", "Disconnected", "NodeCrashed", "ServerShutdown"]
 DeviceEventSeverity = Literal["Trace", "Debug", "Info", "Warning", "Error", "Critical"]
 
-PROPERTY_NAME_PATTERN = "^[a-zA-Z0-9][a-zA-Z0-9._-]*$"
+PROPERTY_NAME_PATTERN = "^[a-zA-Z0-9][a-zA-Z0-9._-]*" + END
 PropertyName = Annotated[
     str,
     length_rule(
@@ -52,7 +53,7 @@ DeviceName = Annotated[
 EventCategory = Annotated[
     str, length_rule(1, 128, "Event category must be between 1 and 128 characters.")
 ]
-HOSTNAME_PATTERN = "^[A-Za-z0-9][A-Za-z0-9.-]*$"
+HOSTNAME_PATTERN = "^[A-Za-z0-9][A-Za-z0-9.-]*" + END
 ProxyHostname = Annotated[
     str,
     length_rule(

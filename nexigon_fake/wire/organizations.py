@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
+from nexigon_fake.ids import END
 from nexigon_fake.wire.common import (
     Action,
     Empty,
@@ -32,7 +33,7 @@ Email = Annotated[
         3,
         254,
         "Email must be between 3 and 254 characters.",
-        pattern="^[^@\\s]+@[^@\\s]+$",
+        pattern="^[^@\\s]+@[^@\\s]+" + END,
         rule="Email must look like `name@domain`.",
     ),
 ]
