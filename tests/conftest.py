@@ -7,9 +7,10 @@ from collections.abc import AsyncIterator, Iterator
 import httpx
 import pytest
 import pytest_asyncio
+from hub_clients import in_process_client
 from live_server import LiveServer, start_server, stop_server
 
-from nexigon_fake import Hub, create_app
+from nexigon_fake import Hub
 
 
 @pytest.fixture
@@ -20,12 +21,7 @@ def hub() -> Hub:
 @pytest_asyncio.fixture
 async def client(hub: Hub) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client bound in-process to ``hub``, authenticated as its administrator."""
-    transport = httpx.ASGITransport(app=create_app(hub))
-    async with httpx.AsyncClient(
-        transport=transport,
-        base_url="http://hub.test",
-        headers={"Authorization": f"Bearer {hub.admin_token}"},
-    ) as http:
+    async with in_process_client(hub) as http:
         yield http
 
 

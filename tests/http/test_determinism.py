@@ -11,8 +11,9 @@ from typing import Any
 import httpx
 import pytest
 from http_helpers import ACTION_PATH, BASE58, CERT_FINGERPRINT, FINGERPRINT, OTHER_FINGERPRINT
+from hub_clients import in_process_client
 
-from nexigon_fake import Hub, create_app
+from nexigon_fake import Hub
 
 NODE = "cluster_node_syuMNmPfYetW5v6JXmj54o"
 CONNECTION = "d_conn_yNoVKf58ZTBqNAYT3j5qcd"
@@ -26,13 +27,7 @@ DRAWN_ID = re.compile(
 
 @asynccontextmanager
 async def hub_client(seed: int) -> AsyncIterator[httpx.AsyncClient]:
-    hub = Hub(seed=seed)
-    transport = httpx.ASGITransport(app=create_app(hub))
-    async with httpx.AsyncClient(
-        transport=transport,
-        base_url="http://hub.test",
-        headers={"Authorization": f"Bearer {hub.admin_token}"},
-    ) as http:
+    async with in_process_client(Hub(seed=seed)) as http:
         yield http
 
 

@@ -24,6 +24,7 @@ from http_helpers import (
     make_device,
     ok,
 )
+from hub_clients import in_process_client
 
 from nexigon_fake import Hub, create_app
 from nexigon_fake.actions import ACTIONS
@@ -60,12 +61,7 @@ def strict_hub() -> Hub:
 
 @pytest_asyncio.fixture
 async def strict_client(strict_hub: Hub) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=create_app(strict_hub))
-    async with httpx.AsyncClient(
-        transport=transport,
-        base_url="http://hub.test",
-        headers={"Authorization": f"Bearer {strict_hub.admin_token}"},
-    ) as http:
+    async with in_process_client(strict_hub) as http:
         yield http
 
 
