@@ -22,6 +22,7 @@ from nexigon_fake.decoding import parse_json_body
 from nexigon_fake.errors import (
     MSG_BODY_TOO_LARGE,
     MSG_METHOD_NOT_ALLOWED,
+    MSG_METHOD_NOT_ALLOWED_ON,
     MSG_NOT_FOUND_ROUTE,
     ActionError,
     InternalError,
@@ -108,7 +109,7 @@ def create_app(hub: Hub | None = None) -> Starlette:
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
         if exc.status_code == 405:
-            message = MSG_METHOD_NOT_ALLOWED.format(method=request.method)
+            message = MSG_METHOD_NOT_ALLOWED_ON.format(method=request.method, path=request.url.path)
         else:
             message = MSG_NOT_FOUND_ROUTE.format(method=request.method, path=request.url.path)
         return _error(InvalidError(message, status=exc.status_code))

@@ -87,6 +87,7 @@ MSG_NOT_IMPLEMENTED = (
     "Action `{action}` exists in Nexigon Hub but is not implemented by nexigon-fake."
 )
 MSG_METHOD_NOT_ALLOWED = "Method {method} is not allowed; actions are invoked with POST."
+MSG_METHOD_NOT_ALLOWED_ON = "Method {method} is not allowed on {path}."
 MSG_NOT_FOUND_ROUTE = "No route for {method} {path}."
 MSG_BODY_TOO_LARGE = "Request body exceeds the limit of {limit} bytes."
 MSG_BODY_NOT_JSON = "Request body is not valid JSON: {detail}"

@@ -518,3 +518,13 @@ async def test_real_responses_validate_against_the_openapi_schemas(
     with pytest.raises(SchemaError):
         validate({"deviceId": "d_0", "projectId": setup.project_id, "isConnected": True},
                  item, document, "broken")  # fmt: skip
+
+
+@pytest.mark.asyncio
+async def test_wrong_method_on_a_control_path_names_the_path(client: httpx.AsyncClient) -> None:
+    response = await client.post("/_fake/health")
+    assert response.status_code == 405
+    assert response.json() == {
+        "kind": "Invalid",
+        "message": "Method POST is not allowed on /_fake/health.",
+    }
