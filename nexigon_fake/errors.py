@@ -20,13 +20,6 @@ from typing import ClassVar, Literal
 
 ErrorKind = Literal["Invalid", "Forbidden", "Internal", "RateLimited"]
 
-STATUS_BY_KIND: dict[str, int] = {
-    "Invalid": 400,
-    "Forbidden": 403,
-    "RateLimited": 429,
-    "Internal": 500,
-}
-
 
 class ActionError(Exception):
     """An error answer of an action: the kind and message of the wire, plus its HTTP status."""
@@ -74,13 +67,6 @@ class InternalError(ActionError):
     default_status = 500
 
 
-ERROR_CLASS_BY_KIND: dict[str, type[ActionError]] = {
-    "Invalid": InvalidError,
-    "Forbidden": ForbiddenError,
-    "RateLimited": RateLimitedError,
-    "Internal": InternalError,
-}
-
 # Message templates.
 MSG_UNKNOWN_ACTION = "Unknown action `{action}`."
 MSG_NOT_IMPLEMENTED = (
@@ -123,4 +109,3 @@ MSG_OTLP_MASK_WITHOUT_VALUE = (
 )
 MSG_MEMBER_EXISTS = "User {user_id} is already a member of organization {organization_id}."
 MSG_NOT_MEMBER = "User {user_id} is not a member of organization {organization_id}."
-MSG_INJECTED = "Injected failure for `{action}`."

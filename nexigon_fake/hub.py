@@ -6,6 +6,7 @@ validate, check permissions, run the state handler, all under one lock.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import threading
 from collections.abc import Callable
@@ -155,23 +156,12 @@ class Hub:
         """Forget everything: rebuild from the constructor arguments (optionally a new seed)."""
         with self.lock:
             if seed is not None:
-                self.config = HubConfig(
-                    seed,
-                    self.config.start_time,
-                    self.config.frozen_clock,
-                    self.config.admin_token,
-                    self.config.strict,
-                    self.config.domain,
-                )
+                self.config = dataclasses.replace(self.config, seed=seed)
             self._build()
 
     @property
     def seed(self) -> int:
         return self.config.seed
-
-    @property
-    def strict(self) -> bool:
-        return self.config.strict
 
     # The one path every call takes.
 

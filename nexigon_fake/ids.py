@@ -39,7 +39,6 @@ FLAT_TAGS: dict[str, int] = {
     "org_sk": SECRET_LENGTH,
     "org_pk": FLAT_LENGTH,
 }
-DATED_TAGS = ("d_ev", "audit_ev", "audit_act", "job")
 
 
 # `$` alone would also match before a final newline (Python's `re.search`).
@@ -104,7 +103,3 @@ class IdSource:
 
     def bytes(self, count: int) -> bytes:
         return self._random.randbytes(count)
-
-    def unit(self) -> float:
-        """A number in [0, 1), for seeded probabilities."""
-        return self._random.random()

@@ -7,7 +7,7 @@ entity the same way (SEMANTICS.md D1).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from nexigon_fake.clock import Clock
@@ -142,7 +142,6 @@ class Context:
     actor: Actor
     action: str
     action_id: str | None = None
-    recorded: list[AuditRecord] = field(default_factory=list)
 
     def audit(
         self,
@@ -177,4 +176,3 @@ class Context:
             store.audit_by_project.setdefault(project_id, []).append(index)
         if device_id is not None:
             store.audit_by_device.setdefault(device_id, []).append(index)
-        self.recorded.append(record)
