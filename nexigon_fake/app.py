@@ -6,6 +6,7 @@ what comes back. Every non-2xx answer is an ``ActionError`` body (SEMANTICS.md D
 
 from __future__ import annotations
 
+import asyncio
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
@@ -32,6 +33,7 @@ from nexigon_fake.hub import Hub
 from nexigon_fake.openapi import build_openapi
 
 MAX_BODY_BYTES = 8 * 1024 * 1024
+MAX_SNAPSHOT_BYTES = 512 * 1024 * 1024  # whole fleets travel through PUT /_fake/state
 JSON = "application/json"
 
 
@@ -43,19 +45,25 @@ def _error(error: ActionError) -> Response:
     return _json(error.to_wire(), error.status)
 
 
-async def _read_body(request: Request) -> bytes:
-    """The body, refused past 8 MiB without reading it all."""
+async def _read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
+    """The body, refused past ``limit`` bytes without reading it all."""
     declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-        raise InvalidError(MSG_BODY_TOO_LARGE.format(limit=MAX_BODY_BYTES), status=413)
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise InvalidError(MSG_BODY_TOO_LARGE.format(limit=limit), status=413)
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():
         size += len(chunk)
-        if size > MAX_BODY_BYTES:
-            raise InvalidError(MSG_BODY_TOO_LARGE.format(limit=MAX_BODY_BYTES), status=413)
+        if size > limit:
+            raise InvalidError(MSG_BODY_TOO_LARGE.format(limit=limit), status=413)
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+async def _read_object(request: Request, limit: int = MAX_BODY_BYTES) -> dict[str, Any]:
+    """A control-plane body as a JSON object; an empty body counts as ``{}``."""
+    body = await _read_body(request, limit)
+    return parse_json_body(body) if body.strip() else {}
 
 
 def _credentials(request: Request) -> Credentials:
@@ -83,8 +91,11 @@ def create_app(hub: Hub | None = None) -> Starlette:
         if request.method != "POST":
             raise InvalidError(MSG_METHOD_NOT_ALLOWED.format(method=request.method), status=405)
         body = await _read_body(request)
-        output = served.invoke_json(request.path_params["action"], body, _credentials(request))
-        return Response(output, media_type=JSON)
+        answer = served.invoke_json(request.path_params["action"], body, _credentials(request))
+        if answer.latency_secs > 0:
+            await asyncio.sleep(answer.latency_secs)
+        status = 200 if answer.error is None else answer.error.status
+        return Response(answer.output_json, status_code=status, media_type=JSON)
 
     async def openapi(request: Request) -> Response:
         return Response(openapi_body, media_type=JSON)
@@ -93,14 +104,36 @@ def create_app(hub: Hub | None = None) -> Starlette:
         return _json(control.describe(served))
 
     async def reset(request: Request) -> Response:
-        body = await _read_body(request)
-        payload = parse_json_body(body) if body.strip() else {}
-        return _json(control.reset(served, payload))
+        return _json(control.reset(served, await _read_object(request)))
 
     async def clock(request: Request) -> Response:
         if request.method == "GET":
             return _json(control.clock_state(served))
         return _json(control.move_clock(served, parse_json_body(await _read_body(request))))
+
+    async def state(request: Request) -> Response:
+        if request.method == "GET":
+            return _json(control.state(served))
+        body = await _read_body(request, MAX_SNAPSHOT_BYTES)
+        return _json(control.restore(served, parse_json_body(body)))
+
+    async def journal(request: Request) -> Response:
+        if request.method == "GET":
+            return _json(control.journal(served, dict(request.query_params)))
+        return _json(control.clear_journal(served))
+
+    async def faults(request: Request) -> Response:
+        if request.method == "GET":
+            return _json(control.faults(served))
+        if request.method == "DELETE":
+            return _json(control.clear_faults(served))
+        return _json(control.inject_fault(served, parse_json_body(await _read_body(request))))
+
+    async def fixture(request: Request) -> Response:
+        if request.method == "GET":
+            return _json(control.fixture(served))
+        body = await _read_body(request, MAX_SNAPSHOT_BYTES)
+        return _json(control.load_fixture(served, parse_json_body(body)))
 
     async def action_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, ActionError)
@@ -125,6 +158,10 @@ def create_app(hub: Hub | None = None) -> Starlette:
             Route("/_fake/health", health, methods=["GET"]),
             Route("/_fake/reset", reset, methods=["POST"]),
             Route("/_fake/clock", clock, methods=["GET", "POST"]),
+            Route("/_fake/state", state, methods=["GET", "PUT"]),
+            Route("/_fake/journal", journal, methods=["GET", "DELETE"]),
+            Route("/_fake/faults", faults, methods=["GET", "POST", "DELETE"]),
+            Route("/_fake/fixture", fixture, methods=["GET", "POST"]),
         ],
         exception_handlers={
             ActionError: action_error,

@@ -1,4 +1,8 @@
-"""The control plane (``/_fake/*``) as plain Python: what tests do to a hub besides calling it."""
+"""The control plane (``/_fake/*``) as plain Python: what tests do to a hub besides calling it.
+
+Each function takes JSON data and answers JSON data; bad input is ``Invalid`` (400), like any
+action, and leaves the hub as it was.
+"""
 
 from __future__ import annotations
 
@@ -49,6 +53,71 @@ def reset(hub: Hub, payload: dict[str, Any]) -> dict[str, Any]:
     request: ResetRequest = decode_input(ResetRequest, payload, strict=True)
     hub.reset(seed=request.seed)
     return describe(hub)
+
+
+def state(hub: Hub) -> dict[str, Any]:
+    return hub.snapshot()
+
+
+def restore(hub: Hub, payload: dict[str, Any]) -> dict[str, Any]:
+    hub.restore(payload)
+    return describe(hub)
+
+
+class JournalQuery(WireStruct, forbid_unknown_fields=True):
+    """Filters of ``GET /_fake/journal`` (query parameters)."""
+
+    action: Annotated[str, msgspec.Meta(min_length=1, max_length=128)] | None = None
+
+
+def journal(hub: Hub, query: dict[str, Any]) -> dict[str, Any]:
+    request: JournalQuery = decode_input(JournalQuery, query, strict=True)
+    return hub.journal.to_json(request.action)
+
+
+def clear_journal(hub: Hub) -> dict[str, Any]:
+    hub.journal.clear()
+    return hub.journal.to_json()
+
+
+def faults(hub: Hub) -> dict[str, Any]:
+    return hub.faults.to_json()
+
+
+def inject_fault(hub: Hub, payload: dict[str, Any]) -> dict[str, Any]:
+    return hub.faults.inject_json(payload).to_json()
+
+
+def clear_faults(hub: Hub) -> dict[str, Any]:
+    hub.faults.clear()
+    return hub.faults.to_json()
+
+
+def fixture(hub: Hub) -> dict[str, Any]:
+    return {"fixture": None if hub.fixture is None else hub.fixture.to_json()}
+
+
+class FixtureRequest(WireStruct, forbid_unknown_fields=True):
+    """``POST /_fake/fixture``: load a built-in fixture by name, or a fixture document."""
+
+    name: Annotated[str, msgspec.Meta(pattern="^[A-Za-z0-9][A-Za-z0-9._-]*$")] | None = None
+    document: dict[str, Any] | None = None
+
+
+def load_fixture(hub: Hub, payload: dict[str, Any]) -> dict[str, Any]:
+    request: FixtureRequest = decode_input(FixtureRequest, payload, strict=True)
+    if (request.name is None) == (request.document is None):
+        raise InvalidError("Send exactly one of `name` (a built-in fixture) and `document`.")
+    if request.name is not None:
+        from nexigon_fake.fixture_loader import builtin_fixture_names
+
+        if request.name.removesuffix(".json") not in builtin_fixture_names():
+            names = ", ".join(builtin_fixture_names())
+            raise InvalidError(f"No built-in fixture `{request.name}`; there are: {names}.")
+        hub.load_fixture(request.name)
+    elif request.document is not None:
+        hub.load_fixture(request.document)
+    return fixture(hub)
 
 
 def describe(hub: Hub) -> dict[str, Any]:

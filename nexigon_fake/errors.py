@@ -109,3 +109,9 @@ MSG_OTLP_MASK_WITHOUT_VALUE = (
 )
 MSG_MEMBER_EXISTS = "User {user_id} is already a member of organization {organization_id}."
 MSG_NOT_MEMBER = "User {user_id} is not a member of organization {organization_id}."
+MSG_INJECTED_FAULT = "Injected fault: `{action}` failed with {kind}."
+MSG_FAULT_STATUS = "A {kind} fault answers with status {allowed}, not {status}."
+MSG_FAULT_ACTION = (
+    "Cannot inject a fault into `{action}`: no such action (use `*` for every action)."
+)
+MSG_FAULT_NOTHING = "A fault needs a `kind` to fail with, a `latencySecs` to wait, or both."

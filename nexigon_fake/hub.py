@@ -1,7 +1,8 @@
 """``Hub``: one in-memory Nexigon Hub, its Python API and the single path every call takes.
 
-Both HTTP requests and direct calls go through ``Hub._run``: look up the action, authenticate,
-validate, check permissions, run the state handler, all under one lock.
+Both HTTP requests and direct calls go through ``Hub._answer``: look up the action,
+authenticate, validate, draw injected faults, check permissions, run the state handler and
+journal the call, all under one lock.
 """
 
 from __future__ import annotations
@@ -9,12 +10,15 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import msgspec
 
+from nexigon_fake import snapshot
 from nexigon_fake.actions import ACTION_BY_INPUT, ACTIONS, ActionSpec
 from nexigon_fake.auth import Credentials, authenticate
 from nexigon_fake.clock import DEFAULT_START, Clock, FrozenClock, SystemClock
@@ -26,13 +30,18 @@ from nexigon_fake.errors import (
     InternalError,
     InvalidError,
 )
+from nexigon_fake.faults import Faults, Firing
 from nexigon_fake.ids import IdSource
+from nexigon_fake.journal import DEFAULT_JOURNAL_CAP, Journal
 from nexigon_fake.state import organizations
 from nexigon_fake.state.access import check
 from nexigon_fake.state.store import Context, Options, Store
 from nexigon_fake.upstream import UPSTREAM_ACTIONS
-from nexigon_fake.wire.actor import SystemActor
+from nexigon_fake.wire.actor import Actor, SystemActor
 from nexigon_fake.wire.common import Action
+
+if TYPE_CHECKING:
+    from nexigon_fake.fixture_loader import LoadedFixture
 
 OutputT = TypeVar("OutputT")
 
@@ -50,6 +59,32 @@ class HubConfig:
     admin_token: str | None = None
     strict: bool = False
     domain: str = "nexigon-fake.localhost"
+    journal_cap: int = DEFAULT_JOURNAL_CAP
+    fixture: str | Path | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """How one call ended: the output (or error) and how long to wait before answering."""
+
+    output: Any
+    output_json: bytes
+    error: ActionError | None
+    latency_secs: float
+
+    def wait(self) -> None:
+        """Hold the answer back as an injected latency asks (in-process callers)."""
+        if self.latency_secs > 0:
+            time.sleep(self.latency_secs)
+
+
+def _input_json(payload: dict[str, Any] | bytes) -> bytes:
+    if isinstance(payload, bytes):
+        return payload
+    try:
+        return msgspec.json.encode(payload)
+    except (TypeError, ValueError, OverflowError, RecursionError):
+        return b""
 
 
 def lookup_action(name: str) -> ActionSpec:
@@ -118,32 +153,48 @@ class Hub:
         admin_token: str | None = None,
         strict: bool = False,
         domain: str = "nexigon-fake.localhost",
+        journal_cap: int = DEFAULT_JOURNAL_CAP,
+        fixture: str | Path | None = None,
     ) -> None:
-        self.config = HubConfig(seed, start_time, frozen_clock, admin_token, strict, domain)
+        self.config = HubConfig(
+            seed, start_time, frozen_clock, admin_token, strict, domain, journal_cap, fixture
+        )
         self.lock = threading.RLock()
+        self._quiet = False
+        self.journal = Journal(journal_cap, self.lock)
+        self.faults = Faults(seed, self.lock)
         self._build()
 
     def _build(self) -> None:
+        """A fresh hub from the config: bootstrap entities, then the configured fixture."""
         config = self.config
         start = config.start_time or DEFAULT_START
-        self.clock: Clock = (
-            FrozenClock(start) if config.frozen_clock else SystemClock(config.start_time)
-        )
-        self.ids = IdSource(config.seed)
-        self.store = Store(
-            self.clock, self.ids, Options(strict=config.strict, domain=config.domain)
-        )
-        store = self.store
+        clock: Clock = FrozenClock(start) if config.frozen_clock else SystemClock(config.start_time)
+        ids = IdSource(config.seed)
+        store = Store(clock, ids, Options(strict=config.strict, domain=config.domain))
         admin = organizations.add_user(store, ADMIN_EMAIL, "Administrator", is_admin=True)
         token = organizations.add_user_token(store, admin, "admin", config.admin_token)
         bootstrap = Context(store, SystemActor(), "bootstrap")
         organization = organizations.add_organization(
             bootstrap, DEFAULT_ORGANIZATION_NAME, [admin.user_id], requires_subscription=False
         )
-        self.admin_user_id = admin.user_id
-        self.admin_token = token.secret
-        self.default_organization_id = organization.organization_id
-        self._admin_credentials = Credentials(token.secret)
+        self._install(store, admin.user_id, token.secret, organization.organization_id)
+        self.fixture: LoadedFixture | None = None
+        self._baseline: bytes | None = None
+        if config.fixture is not None:
+            self.load_fixture(config.fixture)
+            self.set_baseline()
+
+    def _install(
+        self, store: Store, admin_user_id: str, admin_token: str, default_organization_id: str
+    ) -> None:
+        self.store = store
+        self.clock: Clock = store.clock
+        self.ids = store.ids
+        self.admin_user_id = admin_user_id
+        self.admin_token = admin_token
+        self.default_organization_id = default_organization_id
+        self._admin_credentials = Credentials(admin_token)
         admin_session = Session(self, self._admin_credentials)
         self.devices = admin_session.devices
         self.projects = admin_session.projects
@@ -153,36 +204,157 @@ class Hub:
         self.actor = admin_session.actor
 
     def reset(self, seed: int | None = None) -> None:
-        """Forget everything: rebuild from the constructor arguments (optionally a new seed)."""
+        """Forget everything: back to the baseline, or rebuilt from the config (new seed).
+
+        The journal and the armed faults are cleared too.
+        """
         with self.lock:
+            if self._baseline is not None and (seed is None or seed == self.config.seed):
+                self.reset_to(self._baseline)
+                return
             if seed is not None:
                 self.config = dataclasses.replace(self.config, seed=seed)
             self._build()
+            self.journal.reset()
+            self.faults.reset(self.config.seed)
+
+    def reset_to(self, data: dict[str, Any] | bytes | str) -> None:
+        """Restore a snapshot, make it the baseline ``reset()`` returns to, clear journal and
+        faults: one test's starting point, whatever the previous test did."""
+        with self.lock:
+            self.restore(data)
+            self._baseline = data if isinstance(data, bytes) else self.snapshot_json()
+            self.journal.reset()
+            self.faults.reset(self.config.seed)
+
+    def set_baseline(self) -> None:
+        """Make the current state the one ``reset()`` returns to (until the seed changes)."""
+        with self.lock:
+            self._baseline = self.snapshot_json()
 
     @property
     def seed(self) -> int:
         return self.config.seed
 
+    # Snapshots and fixtures.
+
+    def snapshot(self) -> dict[str, Any]:
+        """The whole state as JSON data; ``restore`` brings it back exactly."""
+        with self.lock:
+            return snapshot.take(
+                self.store,
+                self.config.seed,
+                self.admin_user_id,
+                self.admin_token,
+                self.default_organization_id,
+                None if self.fixture is None else self.fixture.to_json(),
+            )
+
+    def snapshot_json(self) -> bytes:
+        return msgspec.json.encode(self.snapshot())
+
+    def restore(self, data: dict[str, Any] | bytes | str) -> None:
+        """Replace the whole state by a snapshot; a bad one is ``Invalid`` and changes nothing.
+
+        The journal and armed faults stay: they record and steer calls, they are not state.
+        """
+        restored = snapshot.restore(data)
+        with self.lock:
+            self.config = dataclasses.replace(
+                self.config,
+                seed=restored.seed,
+                strict=restored.store.options.strict,
+                domain=restored.store.options.domain,
+                frozen_clock=restored.clock.frozen,
+            )
+            self._install(
+                restored.store,
+                restored.admin_user_id,
+                restored.admin_token,
+                restored.default_organization_id,
+            )
+            if restored.fixture is None:
+                self.fixture = None
+            else:
+                from nexigon_fake.fixture_loader import LoadedFixture
+
+                self.fixture = LoadedFixture.from_json(restored.fixture)
+
+    def load_fixture(self, source: str | Path | Mapping[str, Any]) -> LoadedFixture:
+        """Apply a fixture (a built-in name, a path, or parsed JSON) through the hub's actions.
+
+        Loading is not journaled and faults do not fire on it; a fixture that fails part way
+        leaves the hub as it was.
+        """
+        from nexigon_fake.fixture_loader import load_fixture
+
+        with self.lock:
+            before = self.snapshot_json()
+            quiet, self._quiet = self._quiet, True
+            try:
+                loaded = load_fixture(self, source)
+            except BaseException:
+                self.restore(before)  # a fixture applies whole or not at all
+                raise
+            finally:
+                self._quiet = quiet
+            self.fixture = loaded
+            return loaded
+
     # The one path every call takes.
 
-    def _run(self, name: str, payload: dict[str, Any] | bytes, credentials: Credentials) -> Any:
-        spec = lookup_action(name)
+    def _answer(
+        self, name: str, payload: dict[str, Any] | bytes, credentials: Credentials
+    ) -> Answer:
+        """Run one call and journal it; errors are answered, not raised."""
         with self.lock:
-            store = self.store
-            actor = authenticate(store, credentials)
-            if isinstance(payload, bytes):
-                body = parse_json_body(payload)
-            else:
-                body = require_object(payload)
-                require_json(body)
-            request = decode_input(spec.input_type, body, strict=self.config.strict)
-            check(store, actor, name, spec.rule, request)
+            started = self.clock.now()
+            actor: Actor | None = None
+            firing: Firing | None = None
             try:
-                return spec.handler(Context(store, actor, name), request)
-            except ActionError:
-                raise
-            except Exception as error:  # a bug in the fake must still answer as the Hub would
-                raise InternalError(f"Internal error in `{name}`: {error!r}") from error
+                spec = lookup_action(name)
+                store = self.store
+                actor = authenticate(store, credentials)
+                if isinstance(payload, bytes):
+                    body = parse_json_body(payload)
+                else:
+                    body = require_object(payload)
+                    require_json(body)
+                request = decode_input(spec.input_type, body, strict=self.config.strict)
+                if not self._quiet:
+                    firing = self.faults.draw(store, name, request)
+                    if firing is not None and firing.error is not None:
+                        raise firing.error
+                check(store, actor, name, spec.rule, request)
+                output = spec.handler(Context(store, actor, name), request)
+                output_json = msgspec.json.encode(output)
+                status, error = 200, None
+            except ActionError as action_error:
+                output, error, status = None, action_error, action_error.status
+                output_json = msgspec.json.encode(action_error.to_wire())
+            except Exception as bug:  # a bug in the fake must still answer as the Hub would
+                error = InternalError(f"Internal error in `{name}`: {bug!r}")
+                output, status = None, error.status
+                output_json = msgspec.json.encode(error.to_wire())
+            if not self._quiet:
+                self.journal.record(
+                    started,
+                    name,
+                    actor,
+                    _input_json(payload),
+                    status,
+                    output_json,
+                    firing is not None,
+                )
+        return Answer(output, output_json, error, firing.latency_secs if firing else 0.0)
+
+    def _run(self, name: str, payload: dict[str, Any] | bytes, credentials: Credentials) -> Any:
+        """The output struct of a call, after any injected latency; errors are raised."""
+        answer = self._answer(name, payload, credentials)
+        answer.wait()
+        if answer.error is not None:
+            raise answer.error
+        return answer.output
 
     def invoke(
         self,
@@ -202,13 +374,16 @@ class Hub:
             if token is None
             else Credentials(token, device_fingerprint, client_cert)
         )
-        output = self._run(action, {} if payload is None else payload, credentials)
-        result: dict[str, Any] = msgspec.to_builtins(output)
+        answer = self._answer(action, {} if payload is None else payload, credentials)
+        answer.wait()
+        if answer.error is not None:
+            raise answer.error
+        result: dict[str, Any] = msgspec.json.decode(answer.output_json)
         return result
 
-    def invoke_json(self, action: str, body: bytes, credentials: Credentials) -> bytes:
-        """The wire path: a raw JSON body in, the encoded output out."""
-        return msgspec.json.encode(self._run(action, body, credentials))
+    def invoke_json(self, action: str, body: bytes, credentials: Credentials) -> Answer:
+        """The wire path: a raw JSON body in, the answer (status, JSON, latency) out."""
+        return self._answer(action, body, credentials)
 
     def execute(
         self, action: Action[OutputT], *, credentials: Credentials | None = None

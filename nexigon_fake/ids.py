@@ -103,3 +103,20 @@ class IdSource:
 
     def bytes(self, count: int) -> bytes:
         return self._random.randbytes(count)
+
+    def get_state(self) -> tuple[int, list[int], float | None]:
+        """The generator's position, as JSON-friendly values (for snapshots)."""
+        version, internal, gauss = self._random.getstate()
+        return version, list(internal), gauss
+
+    def set_state(self, state: tuple[int, list[int], float | None]) -> None:
+        version, internal, gauss = state
+        try:
+            self._random.setstate((version, tuple(internal), gauss))
+        except (ValueError, TypeError, OverflowError) as error:
+            raise ValueError(f"not a generator state: {error}") from None
+
+
+def seeded_random(seed: int, purpose: str) -> random.Random:
+    """An independent generator for one purpose, so drawing from it never shifts the ids."""
+    return random.Random(f"{seed}:{purpose}")

@@ -134,7 +134,7 @@ class Device:
     last_connected_at: dt.datetime | None = None
     properties: dict[str, Property] = field(default_factory=dict)
     events: list[StoredEvent] = field(default_factory=list)
-    event_ids: set[str] = field(default_factory=set)
+    event_ids: dict[str, None] = field(default_factory=dict)
 
 
 @dataclass(slots=True)

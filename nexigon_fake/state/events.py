@@ -30,7 +30,7 @@ def publish(ctx: Context, request: PublishDeviceEventsAction) -> Empty:
     for event in request.events:
         if event.event_id in device.event_ids:
             continue
-        device.event_ids.add(event.event_id)
+        device.event_ids[event.event_id] = None
         stored = StoredEvent(
             emitted_at=parse_timestamp(event.emitted_at),
             sequence=store.next_sequence(),

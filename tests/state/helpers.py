@@ -166,4 +166,7 @@ def raises(kind: str, status: int, call: Any, *args: Any, **kwargs: Any) -> Acti
 
 def invoke_anonymous(hub: Hub, action: str, payload: dict[str, Any]) -> Any:
     """Invoke without any credentials (``hub.invoke`` without a token acts as admin)."""
-    return json.loads(hub.invoke_json(action, json.dumps(payload).encode(), Credentials()))
+    answer = hub.invoke_json(action, json.dumps(payload).encode(), Credentials())
+    if answer.error is not None:
+        raise answer.error
+    return json.loads(answer.output_json)
