@@ -13,7 +13,9 @@ import uvicorn
 
 from nexigon_fake.app import create_app
 from nexigon_fake.clock import parse_timestamp
+from nexigon_fake.errors import ActionError
 from nexigon_fake.hub import Hub
+from nexigon_fake.journal import DEFAULT_JOURNAL_CAP
 
 
 def _timestamp(text: str) -> object:
@@ -53,19 +55,47 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--domain", default="nexigon-fake.localhost", help="domain of HTTP proxy hostnames"
     )
+    serve.add_argument(
+        "--fixture",
+        default=None,
+        help="built-in fixture name (showcase, fleet-1000) or path of a fixture JSON file to "
+        "load; /_fake/reset returns to it",
+    )
+    serve.add_argument(
+        "--journal-cap",
+        type=_non_negative,
+        default=DEFAULT_JOURNAL_CAP,
+        help=f"most invocations the journal keeps (default {DEFAULT_JOURNAL_CAP})",
+    )
     serve.add_argument("--log-level", default="warning", help="uvicorn log level")
     return parser
 
 
+def _non_negative(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be zero or positive, not {value}")
+    return value
+
+
 def serve(args: argparse.Namespace) -> int:
-    hub = Hub(
-        seed=args.seed,
-        start_time=args.start_time,
-        frozen_clock=args.frozen_clock,
-        admin_token=args.admin_token,
-        strict=args.strict,
-        domain=args.domain,
-    )
+    try:
+        hub = Hub(
+            seed=args.seed,
+            start_time=args.start_time,
+            frozen_clock=args.frozen_clock,
+            admin_token=args.admin_token,
+            strict=args.strict,
+            domain=args.domain,
+            journal_cap=args.journal_cap,
+            fixture=args.fixture,
+        )
+    except ActionError as error:  # a bad fixture: say which file and where, then stop
+        print(f"nexigon-fake: {error.message}", file=sys.stderr)
+        return 2
     # Bind first, so --port 0 can report the port it got before serving.
     sock = socket.socket(socket.AF_INET6 if ":" in args.host else socket.AF_INET)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -76,6 +106,8 @@ def serve(args: argparse.Namespace) -> int:
     print(f"nexigon-fake serving at http://{shown_host}:{port}", flush=True)
     print(f"admin token: {hub.admin_token}", flush=True)
     print(f"default organization: {hub.default_organization_id}", flush=True)
+    if hub.fixture is not None:
+        print(f"fixture: {hub.fixture.name} (ids: GET /_fake/fixture)", flush=True)
     config = uvicorn.Config(create_app(hub), log_level=args.log_level, lifespan="off")
     server = _Server(config)
     asyncio.run(server.serve(sockets=[sock]))

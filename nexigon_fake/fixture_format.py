@@ -1,0 +1,225 @@
+"""The JSON format of fixtures: seed data a hub can load (``fixtures/*.json``).
+
+The format is msgspec Structs so that decoding, error paths and the published JSON Schema
+(``fixtures/schema.json``) come from one definition. Fields reuse the wire types, so a
+fixture is held to the same rules as the actions the loader runs for it. Struct docstrings
+become the schema's descriptions; ``check_rules`` holds what a schema cannot say (unique keys,
+references, connection times).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+import msgspec
+
+from nexigon_fake.ids import END
+from nexigon_fake.wire.common import (
+    CertificateFingerprint,
+    DeviceFingerprint,
+    JsonValue,
+    WireStruct,
+    length_rule,
+    range_rule,
+)
+from nexigon_fake.wire.devices import (
+    ConnectionEndReason,
+    DeviceCertificateStatus,
+    DeviceEvent,
+    DeviceName,
+    PropertyName,
+)
+from nexigon_fake.wire.organizations import OrganizationName, RepositoryName, RepositoryVisibility
+from nexigon_fake.wire.projects import OtlpEndpoint, ProjectName, TokenName
+
+FORMAT = "nexigon-fake-fixture/1"
+DEFAULT_ORGANIZATION_KEY = "default"
+MAX_SECS_AGO = 10 * 365 * 86_400
+
+KEY_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._-]*" + END
+FixtureKey = Annotated[
+    str,
+    length_rule(
+        1,
+        128,
+        "Key must be between 1 and 128 characters.",
+        pattern=KEY_PATTERN,
+        rule="Key must start with a letter or digit and contain only letters, digits, `.`, `_` "
+        "and `-`.",
+    ),
+]
+SecsAgo = Annotated[
+    int,
+    range_rule(0, MAX_SECS_AGO, f"Seconds ago must be between 0 and {MAX_SECS_AGO} (10 years)."),
+]
+
+
+class FixtureStruct(WireStruct, forbid_unknown_fields=True):
+    """A fixture record: camelCase keys as on the wire, and a typo is an error, not a no-op."""
+
+
+class FixtureOrganization(FixtureStruct):
+    """An organization to create; the hub's own default organization is the key `default`."""
+
+    key: FixtureKey
+    name: OrganizationName
+
+
+class FixtureRepository(FixtureStruct):
+    """A repository of an organization (by key), which projects may link."""
+
+    key: FixtureKey
+    name: RepositoryName
+    organization: FixtureKey = DEFAULT_ORGANIZATION_KEY
+    visibility: RepositoryVisibility | None = None
+
+
+class FixtureDeploymentToken(FixtureStruct):
+    """A deployment token of the project; its secret is reported under its key after loading."""
+
+    key: FixtureKey
+    name: TokenName
+    auto_accept: bool | None = None
+
+
+class FixtureOtlpConfig(FixtureStruct):
+    """The project's OTLP forwarding, as `projects_SetOtlpConfig` takes it."""
+
+    enabled: bool
+    endpoint: OtlpEndpoint | None = None
+    headers: dict[str, str] = {}
+
+
+class FixtureCertificate(FixtureStruct):
+    """A certificate added to the device; a fingerprint on two devices puts both in `Conflict`."""
+
+    fingerprint: CertificateFingerprint
+    status: DeviceCertificateStatus | None = None
+
+
+class FixtureConnection(FixtureStruct):
+    """A connection opened `connectedSecsAgo` before the load; still open without `endedSecsAgo`."""
+
+    connected_secs_ago: SecsAgo
+    ended_secs_ago: SecsAgo | None = None
+    end_reason: ConnectionEndReason | None = None
+
+
+class FixtureProperty(FixtureStruct):
+    """A device property, as `devices_SetProperty` takes it."""
+
+    name: PropertyName
+    value: JsonValue
+    protected: bool | None = None
+
+
+class FixtureEvent(DeviceEvent, forbid_unknown_fields=True):
+    """A device event exactly as `devices_PublishEvents` takes it (the hub sets `receivedAt`)."""
+
+
+class FixtureDevice(FixtureStruct):
+    """A device; without `fingerprint` one is drawn from the hub's seed."""
+
+    key: FixtureKey
+    name: DeviceName | None = None
+    fingerprint: DeviceFingerprint | None = None
+    certificates: list[FixtureCertificate] = []
+    connections: list[FixtureConnection] = []
+    properties: list[FixtureProperty] = []
+    events: list[FixtureEvent] = []
+
+
+class FixtureProject(FixtureStruct):
+    """A project of an organization (by key) with its tokens, links, OTLP config and devices."""
+
+    key: FixtureKey
+    name: ProjectName
+    organization: FixtureKey = DEFAULT_ORGANIZATION_KEY
+    deployment_tokens: list[FixtureDeploymentToken] = []
+    linked_repositories: list[FixtureKey] = []
+    otlp: FixtureOtlpConfig | None = None
+    devices: list[FixtureDevice] = []
+
+
+class Fixture(FixtureStruct):
+    """Seed data for nexigon-fake (format `nexigon-fake-fixture/1`)."""
+
+    format: Literal["nexigon-fake-fixture/1"]
+    schema: str | None = msgspec.field(default=None, name="$schema")
+    description: str | None = None
+    organizations: list[FixtureOrganization] = []
+    repositories: list[FixtureRepository] = []
+    projects: list[FixtureProject] = []
+
+
+class FixtureRuleError(ValueError):
+    """A rule the schema cannot express is broken at ``path`` (a JSON path)."""
+
+    def __init__(self, path: str, detail: str) -> None:
+        super().__init__(f"{path}: {detail}")
+        self.path = path
+        self.detail = detail
+
+
+def check_rules(fixture: Fixture) -> None:
+    """Unique keys per kind, references to known keys, connection times that make sense."""
+    seen: dict[str, dict[str, str]] = {
+        kind: {} for kind in ("organization", "repository", "project", "deployment token", "device")
+    }
+    seen["organization"][DEFAULT_ORGANIZATION_KEY] = "the hub's default organization"
+
+    def define(kind: str, key: str, path: str) -> None:
+        first = seen[kind].get(key)
+        if first is not None:
+            raise FixtureRuleError(path, f"Duplicate {kind} key `{key}` (already {first}).")
+        seen[kind][key] = f"at {path}"
+
+    def refer(kind: str, key: str, path: str) -> None:
+        if key not in seen[kind]:
+            known = ", ".join(f"`{k}`" for k in seen[kind]) or "none"
+            raise FixtureRuleError(path, f"Unknown {kind} `{key}` (known: {known}).")
+
+    for index, organization in enumerate(fixture.organizations):
+        define("organization", organization.key, f"$.organizations[{index}].key")
+    for index, repository in enumerate(fixture.repositories):
+        path = f"$.repositories[{index}]"
+        define("repository", repository.key, f"{path}.key")
+        refer("organization", repository.organization, f"{path}.organization")
+    for p_index, project in enumerate(fixture.projects):
+        path = f"$.projects[{p_index}]"
+        define("project", project.key, f"{path}.key")
+        refer("organization", project.organization, f"{path}.organization")
+        for index, token in enumerate(project.deployment_tokens):
+            define("deployment token", token.key, f"{path}.deploymentTokens[{index}].key")
+        for index, repository_key in enumerate(project.linked_repositories):
+            refer("repository", repository_key, f"{path}.linkedRepositories[{index}]")
+        for d_index, device in enumerate(project.devices):
+            device_path = f"{path}.devices[{d_index}]"
+            define("device", device.key, f"{device_path}.key")
+            for index, connection in enumerate(device.connections):
+                _check_connection(connection, f"{device_path}.connections[{index}]")
+
+
+def _check_connection(connection: FixtureConnection, path: str) -> None:
+    ended, connected = connection.ended_secs_ago, connection.connected_secs_ago
+    if ended is None:
+        if connection.end_reason is not None:
+            raise FixtureRuleError(
+                f"{path}.endReason",
+                "`endReason` needs `endedSecsAgo`: an open connection has no end.",
+            )
+    elif ended >= connected:
+        raise FixtureRuleError(
+            f"{path}.endedSecsAgo",
+            f"`endedSecsAgo` ({ended}) must be less than `connectedSecsAgo` ({connected}).",
+        )
+
+
+def fixture_json_schema() -> dict[str, Any]:
+    """The JSON Schema of the format, as published in ``fixtures/schema.json``."""
+    schema: dict[str, Any] = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "nexigon-fake fixture",
+    }
+    schema.update(msgspec.json.schema(Fixture))
+    return schema
