@@ -1,6 +1,7 @@
 """nexigon-fake: a deterministic in-memory Nexigon Hub for tests.
 
-``Hub`` is the state machine with its Python API; ``create_app`` serves it over HTTP.
+``Hub`` is the state machine with its Python API (journal, faults, snapshots, fixtures);
+``create_app`` serves it over HTTP; the pytest plugin lives in ``conftest_plugin``.
 """
 
 from nexigon_fake.app import create_app
@@ -15,17 +16,25 @@ from nexigon_fake.errors import (
     RateLimitedError,
     UnauthenticatedError,
 )
+from nexigon_fake.faults import Fault
+from nexigon_fake.fixture_loader import FixtureError, LoadedFixture
 from nexigon_fake.hub import Hub, HubConfig
+from nexigon_fake.journal import Journal, JournalEntry
 
 __all__ = [
     "ActionError",
     "Credentials",
+    "Fault",
+    "FixtureError",
     "ForbiddenError",
     "FrozenClock",
     "Hub",
     "HubConfig",
     "InternalError",
     "InvalidError",
+    "Journal",
+    "JournalEntry",
+    "LoadedFixture",
     "NotFoundError",
     "RateLimitedError",
     "SystemClock",

@@ -7,6 +7,7 @@ what comes back. Every non-2xx answer is an ``ActionError`` body (SEMANTICS.md D
 from __future__ import annotations
 
 import asyncio
+import functools
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
@@ -82,10 +83,15 @@ def _package_version() -> str:
         return "0+unknown"
 
 
+@functools.cache
+def _openapi_body() -> bytes:
+    """Built on first request (it takes milliseconds), so creating an app stays cheap."""
+    return msgspec.json.encode(build_openapi(_package_version()))
+
+
 def create_app(hub: Hub | None = None) -> Starlette:
     """An ASGI app serving ``hub`` (a fresh default hub if none is given)."""
     served = hub if hub is not None else Hub()
-    openapi_body = msgspec.json.encode(build_openapi(_package_version()))
 
     async def invoke(request: Request) -> Response:
         if request.method != "POST":
@@ -98,7 +104,7 @@ def create_app(hub: Hub | None = None) -> Starlette:
         return Response(answer.output_json, status_code=status, media_type=JSON)
 
     async def openapi(request: Request) -> Response:
-        return Response(openapi_body, media_type=JSON)
+        return Response(_openapi_body(), media_type=JSON)
 
     async def health(request: Request) -> Response:
         return _json(control.describe(served))
