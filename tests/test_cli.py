@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -151,3 +152,70 @@ def test_bad_start_time_is_a_usage_error() -> None:
     assert completed.returncode == 2
     assert "--start-time" in completed.stderr
     assert completed.stdout == ""
+
+
+def test_fixture_option_loads_it_and_reset_returns_to_it(servers: list[LiveServer]) -> None:
+    server = launch(servers, "--fixture", "showcase")
+    assert server.process.stdout is not None
+    assert server.process.stdout.readline().strip() == (
+        "fixture: showcase (ids: GET /_fake/fixture)"
+    )
+    loaded = httpx.get(f"{server.url}/_fake/fixture", timeout=10).json()["fixture"]
+    assert loaded["name"] == "showcase"
+    listed = invoke(server, "devices_Query", {}).json()["devices"]
+    assert sorted(d["deviceId"] for d in listed) == sorted(loaded["devices"].values())
+
+    created = invoke(
+        server, "projects_Create", {"organizationId": server.default_organization_id, "name": "x"}
+    )
+    assert created.status_code == 200
+    assert httpx.post(f"{server.url}/_fake/reset", json={}, timeout=10).status_code == 200
+    projects = invoke(server, "projects_Query", {}).json()["projects"]
+    assert sorted(p["projectId"] for p in projects) == sorted(loaded["projects"].values())
+    assert httpx.get(f"{server.url}/_fake/fixture", timeout=10).json()["fixture"] == loaded
+
+
+def _serve_failing(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "nexigon_fake", "serve", "--port", "0", *args],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+
+
+def test_unknown_fixture_stops_before_serving() -> None:
+    completed = _serve_failing("--fixture", "no-such-fixture")
+    assert completed.returncode == 2
+    assert "no-such-fixture" in completed.stderr
+    assert "showcase" in completed.stderr  # names the fixtures that exist
+    assert completed.stdout == ""
+
+
+def test_bad_fixture_names_the_file_and_the_json_path(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text(
+        '{"format": "nexigon-fake-fixture/1", "projects": [{"key": "p", "name": "p", '
+        '"devices": [{"key": "d", "properties": [{"name": "-x", "value": 1}]}]}]}'
+    )
+    completed = _serve_failing("--fixture", str(bad))
+    assert completed.returncode == 2
+    assert f"{bad}: $.projects[0].devices[0].properties[0]" in completed.stderr
+    assert "Property name" in completed.stderr
+    assert completed.stdout == ""
+
+
+def test_journal_cap_option_bounds_the_journal(servers: list[LiveServer]) -> None:
+    server = launch(servers, "--journal-cap", "2")
+    for _ in range(3):
+        assert invoke(server, "actor_GetActor", {}).status_code == 200
+    journal = httpx.get(f"{server.url}/_fake/journal", timeout=10).json()
+    assert (journal["cap"], journal["dropped"], len(journal["entries"])) == (2, 1, 2)
+    assert [entry["sequence"] for entry in journal["entries"]] == [2, 3]
+
+
+def test_negative_journal_cap_is_a_usage_error() -> None:
+    completed = _serve_failing("--journal-cap", "-1")
+    assert completed.returncode == 2
+    assert "--journal-cap" in completed.stderr
