@@ -31,6 +31,8 @@ except ImportError:  # pragma: no cover - exercised only where pytest-asyncio is
     pytest_asyncio = None  # type: ignore[assignment]
 
 MARKER_KEYS = ("seed", "now", "fixture", "strict")
+# A test using any of these talks to the live server, so its nexigon_hub is the server's.
+SERVED_BY_LIVE_SERVER = {"nexigon_server", "nexigon_sdk", "nexigon_async_sdk"}
 IN_PROCESS_BASE_URL = "http://nexigon-fake.test"
 SDK_MISSING = "the official SDK `nexigon-hub-sdk` is not installed (it needs Python 3.12)"
 EXTERNAL_HUB = "--nexigon-url points the clients at an external hub; {fixture} needs the fake"
@@ -71,6 +73,9 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     if config.getoption("nexigon_url") and not config.getoption("nexigon_token"):
         raise pytest.UsageError("--nexigon-url needs --nexigon-token (the hub's bearer token)")
+    seed = config.getoption("nexigon_seed")
+    if seed is not None and seed < 0:
+        raise pytest.UsageError(f"--nexigon-seed must be an integer >= 0, not {seed}")
     config.stash[_SESSION] = _Session()
 
 
@@ -172,7 +177,7 @@ def _settings(request: pytest.FixtureRequest) -> HubSettings:
     if seed is None:
         seed = 0
     if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
-        raise pytest.UsageError(f"nexigon marker: `seed` must be an integer >= 0, not {seed!r}")
+        raise pytest.UsageError(f"nexigon: the seed must be an integer >= 0, not {seed!r}")
     strict = found.get("strict", False)
     if not isinstance(strict, bool):
         raise pytest.UsageError(f"nexigon marker: `strict` must be a boolean, not {strict!r}")
@@ -217,7 +222,9 @@ def _start_server() -> tuple[uvicorn.Server, threading.Thread, NexigonServer]:
     from nexigon_fake import Hub, create_app
 
     hub = Hub()
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # IPPROTO_TCP, not 0: asyncio sets TCP_NODELAY on accepted connections only then, and
+    # without it every kept-alive request waits ~40 ms for Nagle's algorithm.
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind(("127.0.0.1", 0))
     listener.listen(128)
@@ -251,7 +258,7 @@ def nexigon_hub(request: pytest.FixtureRequest) -> Hub:
     """A fresh deterministic fake hub (the live server's, when the test also uses it)."""
     if _external(request) is not None:
         pytest.skip(EXTERNAL_HUB.format(fixture="nexigon_hub"))
-    if "nexigon_server" in request.fixturenames:
+    if SERVED_BY_LIVE_SERVER & set(request.fixturenames):
         server: NexigonServer = request.getfixturevalue("nexigon_server")
         return server.hub
     return _fresh_hub(request)

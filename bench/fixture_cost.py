@@ -1,4 +1,4 @@
-"""What the plugin's fixtures cost per test: a suite of N tests using a fixture, minus N plain tests.
+"""What the plugin's fixtures cost per test: N tests using a fixture, minus N plain tests.
 
 Both suites run in fresh pytest processes on this machine in the same run, so the difference is
 the fixture's cost (set-up plus tear-down) per test, free of interpreter and collection time.

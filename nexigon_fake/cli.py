@@ -97,7 +97,9 @@ def serve(args: argparse.Namespace) -> int:
         print(f"nexigon-fake: {error.message}", file=sys.stderr)
         return 2
     # Bind first, so --port 0 can report the port it got before serving.
-    sock = socket.socket(socket.AF_INET6 if ":" in args.host else socket.AF_INET)
+    # IPPROTO_TCP, not 0: asyncio sets TCP_NODELAY on accepted connections only then.
+    family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((args.host, args.port))
     sock.listen(2048)  # connections queue from here on, so the printed URL is usable at once
