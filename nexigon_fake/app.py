@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+from collections.abc import Awaitable, Callable
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
@@ -36,6 +37,7 @@ from nexigon_fake.openapi import build_openapi
 MAX_BODY_BYTES = 8 * 1024 * 1024
 MAX_SNAPSHOT_BYTES = 512 * 1024 * 1024  # whole fleets travel through PUT /_fake/state
 JSON = "application/json"
+Endpoint = Callable[[Request], Awaitable[Response]]
 
 
 def _json(data: Any, status: int = 200) -> Response:
@@ -96,8 +98,15 @@ def create_app(hub: Hub | None = None) -> Starlette:
     async def invoke(request: Request) -> Response:
         if request.method != "POST":
             raise InvalidError(MSG_METHOD_NOT_ALLOWED.format(method=request.method), status=405)
-        body = await _read_body(request)
-        answer = served.invoke_json(request.path_params["action"], body, _credentials(request))
+        action = request.path_params["action"]
+        body = b""
+        try:
+            body = await _read_body(request)
+            credentials = _credentials(request)
+        except ActionError as error:  # refused before the hub saw it: journal it all the same
+            served.record_refused(action, body, error)
+            raise
+        answer = served.invoke_json(action, body, credentials)
         if answer.latency_secs > 0:
             await asyncio.sleep(answer.latency_secs)
         status = 200 if answer.error is None else answer.error.status
@@ -108,6 +117,15 @@ def create_app(hub: Hub | None = None) -> Starlette:
 
     async def health(request: Request) -> Response:
         return _json(control.describe(served))
+
+    def no_query(endpoint: Endpoint) -> Endpoint:
+        """Control endpoints take no query parameters: any is Invalid rather than ignored."""
+
+        async def checked(request: Request) -> Response:
+            control.query_parameters(request.query_params.multi_items(), ())
+            return await endpoint(request)
+
+        return checked
 
     async def reset(request: Request) -> Response:
         return _json(control.reset(served, await _read_object(request)))
@@ -124,8 +142,10 @@ def create_app(hub: Hub | None = None) -> Starlette:
         return _json(control.restore(served, parse_json_body(body)))
 
     async def journal(request: Request) -> Response:
+        allowed = ("action",) if request.method == "GET" else ()
+        query = control.query_parameters(request.query_params.multi_items(), allowed)
         if request.method == "GET":
-            return _json(control.journal(served, dict(request.query_params)))
+            return _json(control.journal(served, query))
         return _json(control.clear_journal(served))
 
     async def faults(request: Request) -> Response:
@@ -161,13 +181,13 @@ def create_app(hub: Hub | None = None) -> Starlette:
         routes=[
             Route("/api/v1/actions/invoke/{action}", invoke, methods=methods),
             Route("/api/v1/openapi.json", openapi, methods=["GET"]),
-            Route("/_fake/health", health, methods=["GET"]),
-            Route("/_fake/reset", reset, methods=["POST"]),
-            Route("/_fake/clock", clock, methods=["GET", "POST"]),
-            Route("/_fake/state", state, methods=["GET", "PUT"]),
+            Route("/_fake/health", no_query(health), methods=["GET"]),
+            Route("/_fake/reset", no_query(reset), methods=["POST"]),
+            Route("/_fake/clock", no_query(clock), methods=["GET", "POST"]),
+            Route("/_fake/state", no_query(state), methods=["GET", "PUT"]),
             Route("/_fake/journal", journal, methods=["GET", "DELETE"]),
-            Route("/_fake/faults", faults, methods=["GET", "POST", "DELETE"]),
-            Route("/_fake/fixture", fixture, methods=["GET", "POST"]),
+            Route("/_fake/faults", no_query(faults), methods=["GET", "POST", "DELETE"]),
+            Route("/_fake/fixture", no_query(fixture), methods=["GET", "POST"]),
         ],
         exception_handlers={
             ActionError: action_error,

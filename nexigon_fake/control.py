@@ -14,6 +14,7 @@ from nexigon_fake.clock import format_timestamp, parse_timestamp
 from nexigon_fake.decoding import decode_input
 from nexigon_fake.errors import InvalidError
 from nexigon_fake.hub import Hub
+from nexigon_fake.snapshot import MAX_SEED
 from nexigon_fake.wire.common import Timestamp, WireStruct
 
 
@@ -27,7 +28,7 @@ class ClockUpdate(WireStruct, forbid_unknown_fields=True):
 class ResetRequest(WireStruct, forbid_unknown_fields=True):
     """Rebuild the hub, optionally with a new seed."""
 
-    seed: Annotated[int, msgspec.Meta(ge=0)] | None = None
+    seed: Annotated[int, msgspec.Meta(ge=0, le=MAX_SEED)] | None = None
 
 
 def clock_state(hub: Hub) -> dict[str, Any]:
@@ -44,7 +45,9 @@ def move_clock(hub: Hub, payload: dict[str, Any]) -> dict[str, Any]:
                 hub.clock.advance(update.advance_secs)
             elif update.now is not None:
                 hub.clock.set(parse_timestamp(update.now))
-        except (ValueError, OverflowError) as error:
+        except OverflowError:
+            raise InvalidError("Cannot move the clock: that instant is out of range.") from None
+        except ValueError as error:
             raise InvalidError(f"Cannot move the clock: {error}.") from None
     return clock_state(hub)
 
@@ -53,6 +56,19 @@ def reset(hub: Hub, payload: dict[str, Any]) -> dict[str, Any]:
     request: ResetRequest = decode_input(ResetRequest, payload, strict=True)
     hub.reset(seed=request.seed)
     return describe(hub)
+
+
+def query_parameters(items: list[tuple[str, str]], allowed: tuple[str, ...]) -> dict[str, str]:
+    """Query parameters as a mapping: unknown or repeated ones are Invalid, not ignored."""
+    found: dict[str, str] = {}
+    for name, value in items:
+        if name not in allowed:
+            expected = ", ".join(f"`{a}`" for a in allowed) or "none"
+            raise InvalidError(f"Unknown query parameter `{name}` (expected: {expected}).")
+        if name in found:
+            raise InvalidError(f"Query parameter `{name}` is given more than once.")
+        found[name] = value
+    return found
 
 
 def state(hub: Hub) -> dict[str, Any]:

@@ -110,7 +110,8 @@ MSG_OTLP_MASK_WITHOUT_VALUE = (
 MSG_MEMBER_EXISTS = "User {user_id} is already a member of organization {organization_id}."
 MSG_NOT_MEMBER = "User {user_id} is not a member of organization {organization_id}."
 MSG_INJECTED_FAULT = "Injected fault: `{action}` failed with {kind}."
-MSG_FAULT_STATUS = "A {kind} fault answers with status {allowed}, not {status}."
+MSG_FAULT_STATUS = "A fault of kind {kind} answers with status {allowed}, not {status}."
+MSG_FAULT_STATUS_WITHOUT_KIND = "`status` needs a `kind`: a fault without one does not fail."
 MSG_FAULT_ACTION = (
     "Cannot inject a fault into `{action}`: no such action (use `*` for every action)."
 )

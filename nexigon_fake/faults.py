@@ -21,6 +21,7 @@ from nexigon_fake.errors import (
     MSG_FAULT_ACTION,
     MSG_FAULT_NOTHING,
     MSG_FAULT_STATUS,
+    MSG_FAULT_STATUS_WITHOUT_KIND,
     MSG_INJECTED_FAULT,
     ActionError,
     ErrorKind,
@@ -166,13 +167,13 @@ class Faults:
         if kind is None and request.latency_secs is None:
             raise InvalidError(MSG_FAULT_NOTHING)
         if request.status is not None:
-            allowed = ALLOWED_STATUSES[kind] if kind is not None else ()
+            if kind is None:
+                raise InvalidError(MSG_FAULT_STATUS_WITHOUT_KIND)
+            allowed = ALLOWED_STATUSES[kind]
             if request.status not in allowed:
                 raise InvalidError(
                     MSG_FAULT_STATUS.format(
-                        kind=kind,
-                        allowed=" or ".join(map(str, allowed)) or "none",
-                        status=request.status,
+                        kind=kind, allowed=" or ".join(map(str, allowed)), status=request.status
                     )
                 )
         if isinstance(request.times, UnsetType):
@@ -242,7 +243,7 @@ def _targets(fault: Fault, store: Store, request: Any) -> bool:
     """Whether the call touches the fault's device and project (when it names them)."""
     if fault.device_id is None and fault.project_id is None:
         return True
-    device_id = getattr(request, "device_id", None)
+    device_id = _device_of(store, request)
     if fault.device_id is not None and device_id != fault.device_id:
         return False
     if fault.project_id is not None:
@@ -253,3 +254,19 @@ def _targets(fault: Fault, store: Store, request: Any) -> bool:
         if project_id != fault.project_id:
             return False
     return True
+
+
+def _device_of(store: Store, request: Any) -> str | None:
+    """The device a call is about: named, or through its certificate or connection."""
+    device_id: str | None = getattr(request, "device_id", None)
+    if device_id is not None:
+        return device_id
+    certificate_id = getattr(request, "certificate_id", None)
+    if certificate_id is not None:
+        certificate = store.certificates.get(certificate_id)
+        return None if certificate is None else certificate.device_id
+    connection_id = getattr(request, "connection_id", None)
+    if connection_id is not None:
+        connection = store.connections.get(connection_id)
+        return None if connection is None else connection.device_id
+    return None

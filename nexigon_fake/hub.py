@@ -273,12 +273,7 @@ class Hub:
                 restored.admin_token,
                 restored.default_organization_id,
             )
-            if restored.fixture is None:
-                self.fixture = None
-            else:
-                from nexigon_fake.fixture_loader import LoadedFixture
-
-                self.fixture = LoadedFixture.from_json(restored.fixture)
+            self.fixture = restored.fixture
 
     def load_fixture(self, source: str | Path | Mapping[str, Any]) -> LoadedFixture:
         """Apply a fixture (a built-in name, a path, or parsed JSON) through the hub's actions.
@@ -347,6 +342,13 @@ class Hub:
                     firing is not None,
                 )
         return Answer(output, output_json, error, firing.latency_secs if firing else 0.0)
+
+    def record_refused(self, name: str, body: bytes, error: ActionError) -> None:
+        """Journal a request refused before it reached ``_answer`` (bad headers, too large)."""
+        with self.lock:
+            if not self._quiet:
+                output_json = msgspec.json.encode(error.to_wire())
+                self.journal.record(self.clock.now(), name, None, body, error.status, output_json)
 
     def _run(self, name: str, payload: dict[str, Any] | bytes, credentials: Credentials) -> Any:
         """The output struct of a call, after any injected latency; errors are raised."""

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Final, Literal
+from typing import Annotated, Any, Final, Literal
 
 import msgspec
 
 from nexigon_fake.clock import Clock, FrozenClock, SystemClock
 from nexigon_fake.errors import InvalidError
+from nexigon_fake.fixture_loader import LoadedFixture
 from nexigon_fake.ids import IdSource
 from nexigon_fake.model import (
     AuditRecord,
@@ -30,10 +31,11 @@ from nexigon_fake.model import (
     User,
     UserTokenRecord,
 )
+from nexigon_fake.snapshot_checks import MSG_BAD_SNAPSHOT, check
 from nexigon_fake.state.store import Options, Store
 
 SNAPSHOT_FORMAT: Final = "nexigon-fake-snapshot/1"
-MSG_BAD_SNAPSHOT = "Not a valid snapshot: {detail}"
+MAX_SEED = 2**63 - 1
 
 
 class ClockState(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -45,12 +47,12 @@ class Snapshot(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """The stored form; field names are the model's, so it maps one to one."""
 
     format: Literal["nexigon-fake-snapshot/1"]
-    seed: int
+    seed: Annotated[int, msgspec.Meta(ge=0, le=MAX_SEED)]
     options: Options
     clock: ClockState
     random_state: tuple[int, list[int], float | None]
     jwt_secret: bytes
-    sequence: int
+    sequence: Annotated[int, msgspec.Meta(ge=0)]
     admin_user_id: str
     admin_token: str
     default_organization_id: str
@@ -79,7 +81,7 @@ class Restored:
     admin_user_id: str
     admin_token: str
     default_organization_id: str
-    fixture: dict[str, Any] | None
+    fixture: LoadedFixture | None
 
 
 def take(
@@ -95,7 +97,7 @@ def take(
         seed=seed,
         options=store.options,
         clock=ClockState(now=store.clock.now(), frozen=store.clock.frozen),
-        random_state=store.ids.get_state(),
+        random_state=store.ids.get_state(),  # a tuple, written as a JSON array below
         jwt_secret=store.jwt_secret,
         sequence=store.sequence,
         admin_user_id=admin_user_id,
@@ -115,6 +117,7 @@ def take(
         fixture=fixture,
     )
     data: dict[str, Any] = msgspec.to_builtins(snapshot)
+    data["random_state"] = list(data["random_state"])  # plain JSON data, equal after a round trip
     return data
 
 
@@ -138,6 +141,12 @@ def restore(data: dict[str, Any] | bytes | str) -> Restored:
     else:
         clock = SystemClock(snapshot.clock.now)
     ids = IdSource(snapshot.seed)
+    fixture = None
+    if snapshot.fixture is not None:
+        try:
+            fixture = LoadedFixture.from_json(snapshot.fixture)
+        except InvalidError as error:
+            raise InvalidError(MSG_BAD_SNAPSHOT.format(detail=f"`fixture`: {error}")) from None
     store = Store(clock, ids, snapshot.options)  # draws a JWT secret: set the state after
     try:
         ids.set_state(snapshot.random_state)
@@ -146,7 +155,7 @@ def restore(data: dict[str, Any] | bytes | str) -> Restored:
     store.jwt_secret = snapshot.jwt_secret
     store.sequence = snapshot.sequence
     _fill(store, snapshot)
-    _check(store, snapshot)
+    check(store, snapshot)
     return Restored(
         seed=snapshot.seed,
         store=store,
@@ -155,7 +164,7 @@ def restore(data: dict[str, Any] | bytes | str) -> Restored:
         admin_user_id=snapshot.admin_user_id,
         admin_token=snapshot.admin_token,
         default_organization_id=snapshot.default_organization_id,
-        fixture=snapshot.fixture,
+        fixture=fixture,
     )
 
 
@@ -186,80 +195,3 @@ def _fill(store: Store, snapshot: Snapshot) -> None:
             store.audit_by_project.setdefault(record.project_id, []).append(index)
         if record.device_id is not None:
             store.audit_by_device.setdefault(record.device_id, []).append(index)
-
-
-def _check(store: Store, snapshot: Snapshot) -> None:
-    """Every reference resolves, so no later call can trip over a dangling id."""
-    problems: list[str] = []
-
-    def expect(table: dict[str, Any], key: str | None, where: str) -> None:
-        if key is not None and key not in table:
-            problems.append(f"{where} refers to unknown id {key}")
-
-    def unique(count: int, table: dict[str, Any], what: str) -> None:
-        if count != len(table):
-            problems.append(f"duplicate ids among {what}")
-
-    unique(len(snapshot.users), store.users, "users")
-    unique(len(snapshot.user_tokens), store.user_tokens, "user tokens")
-    unique(len(snapshot.organizations), store.organizations, "organizations")
-    unique(len(snapshot.projects), store.projects, "projects")
-    unique(len(snapshot.devices), store.devices, "devices")
-    unique(len(snapshot.certificates), store.certificates, "certificates")
-    unique(len(snapshot.connections), store.connections, "connections")
-    expect(store.users, snapshot.admin_user_id, "admin_user_id")
-    expect(store.organizations, snapshot.default_organization_id, "default_organization_id")
-    if snapshot.admin_token not in store.user_tokens_by_secret:
-        problems.append("admin_token is not a user token of the snapshot")
-    for user in snapshot.users:
-        for organization_id in user.organization_ids:
-            expect(store.organizations, organization_id, f"user {user.user_id}")
-        for token_id in user.token_ids:
-            expect(store.user_tokens, token_id, f"user {user.user_id}")
-    for user_token in snapshot.user_tokens:
-        expect(store.users, user_token.user_id, f"user token {user_token.token_id}")
-    for organization in snapshot.organizations:
-        where = f"organization {organization.organization_id}"
-        for user_id in organization.members:
-            expect(store.users, user_id, where)
-        for project_id in organization.project_ids:
-            expect(store.projects, project_id, where)
-        for repository_id in organization.repository_ids:
-            expect(store.repositories, repository_id, where)
-        for token_id in organization.api_token_ids:
-            expect(store.organization_tokens, token_id, where)
-    for organization_token in snapshot.organization_tokens:
-        where = f"organization token {organization_token.token_id}"
-        expect(store.organizations, organization_token.organization_id, where)
-    for project in snapshot.projects:
-        where = f"project {project.project_id}"
-        expect(store.organizations, project.organization_id, where)
-        for device_id in [*project.device_ids, *project.devices_by_fingerprint.values()]:
-            expect(store.devices, device_id, where)
-        for token_id in project.token_ids:
-            expect(store.deployment_tokens, token_id, where)
-        for repository_id in project.repository_ids:
-            expect(store.repositories, repository_id, where)
-    for deployment_token in snapshot.deployment_tokens:
-        where = f"deployment token {deployment_token.token_id}"
-        expect(store.projects, deployment_token.project_id, where)
-    for device in snapshot.devices:
-        where = f"device {device.device_id}"
-        expect(store.projects, device.project_id, where)
-        for certificate_id in device.certificate_ids:
-            expect(store.certificates, certificate_id, where)
-        for connection_id in [*device.connection_ids, *device.open_connection_ids]:
-            expect(store.connections, connection_id, where)
-    for certificate in snapshot.certificates:
-        expect(store.devices, certificate.device_id, f"certificate {certificate.certificate_id}")
-    for connection in snapshot.connections:
-        expect(store.devices, connection.device_id, f"connection {connection.connection_id}")
-    for repository in snapshot.repositories:
-        where = f"repository {repository.repository_id}"
-        expect(store.organizations, repository.organization_id, where)
-        for project_id in repository.project_ids:
-            expect(store.projects, project_id, where)
-    if problems:
-        shown = "; ".join(problems[:5])
-        more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
-        raise InvalidError(MSG_BAD_SNAPSHOT.format(detail=shown + more))
