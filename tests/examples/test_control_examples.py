@@ -35,3 +35,30 @@ def test_faults() -> None:
     with pytest.raises(RateLimitedError):
         hub.invoke("projects_Create", {"organizationId": hub.default_organization_id, "name": "a"})
     hub.invoke("projects_Create", {"organizationId": hub.default_organization_id, "name": "a"})
+
+
+def test_time() -> None:
+    hub = Hub()
+    device_id = hub.devices.create(
+        project_id=hub.invoke(
+            "projects_Create", {"organizationId": hub.default_organization_id, "name": "p"}
+        )["projectId"],
+        fingerprint="d_sk_" + "a" * 44,
+    ).device_id
+    token = hub.devices.issue_device_token(device_id=device_id, valid_for_secs=60).jwt
+
+    hub.clock.advance(61)
+
+    assert hub.invoke("devices_ValidateDeviceToken", {"jwt": token}) == {"result": "Invalid"}
+
+
+def test_reset_to_a_baseline() -> None:
+    hub = Hub(seed=1)
+    hub.invoke("projects_Create", {"organizationId": hub.default_organization_id, "name": "kept"})
+    hub.set_baseline()
+    hub.invoke("projects_Create", {"organizationId": hub.default_organization_id, "name": "gone"})
+
+    hub.reset()
+
+    assert len(hub.journal) == 0
+    assert [p.name for p in hub.projects.query().projects] == ["kept"]

@@ -11,3 +11,13 @@ def test_showcase_fixture() -> None:
     assert status[hub.fixture.devices["gw-healthy"]] == "healthy"
     assert status[hub.fixture.devices["gw-degraded"]] == "warning"
     assert status[hub.fixture.devices["gw-offline"]] == "offline"
+
+
+def test_fleet_fixture() -> None:
+    hub = Hub(fixture="fleet-1000")
+    counts = [
+        hub.projects.get_details(project_id=project_id).device_count
+        for project_id in hub.fixture.projects.values()
+    ]
+
+    assert sum(counts) == 1000
