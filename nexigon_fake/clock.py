@@ -7,6 +7,7 @@ timestamps reproducible; the system clock follows real time for interactive use.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Protocol
 
 UTC = dt.UTC
@@ -80,6 +81,7 @@ class SystemClock:
         return self.now()
 
 
+@functools.lru_cache(maxsize=4096)
 def format_timestamp(instant: dt.datetime) -> str:
     """RFC 3339 in UTC with ``Z``; the fraction only when not zero, trailing zeros trimmed."""
     instant = instant.astimezone(UTC)
@@ -89,6 +91,7 @@ def format_timestamp(instant: dt.datetime) -> str:
     return text + "Z"
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_timestamp(text: str) -> dt.datetime:
     """Parse an RFC 3339 timestamp that carries an offset; naive input is refused."""
     try:

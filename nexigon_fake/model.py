@@ -71,6 +71,8 @@ class Project:
     token_ids: dict[str, None] = field(default_factory=dict)
     repository_ids: dict[str, None] = field(default_factory=dict)
     otlp: OtlpConfig | None = None
+    # Bumped with any listed device's revision, and when devices come or go.
+    listing_revision: int = 0
 
 
 @dataclass(slots=True)
@@ -135,6 +137,9 @@ class Device:
     properties: dict[str, Property] = field(default_factory=dict)
     events: list[StoredEvent] = field(default_factory=list)
     event_ids: dict[str, None] = field(default_factory=dict)
+    # Bumped by every change a device listing shows (name, properties, certificates,
+    # connections), so listings can reuse what they derived before.
+    revision: int = 0
 
 
 @dataclass(slots=True)

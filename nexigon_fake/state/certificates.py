@@ -35,7 +35,9 @@ def _audit_status(ctx: Context, event: str, certificate: Certificate, project_id
 
 def _set_status(ctx: Context, certificate: Certificate, status: DeviceCertificateStatus) -> None:
     certificate.status = status
-    project_id = ctx.store.devices[certificate.device_id].project_id
+    device = ctx.store.devices[certificate.device_id]
+    ctx.store.touch(device)
+    project_id = device.project_id
     _audit_status(ctx, "devices_CertificateStatusChanged", certificate, project_id)
 
 
@@ -62,6 +64,7 @@ def add_certificate(
     )
     store.certificates[certificate.certificate_id] = certificate
     device.certificate_ids[certificate.certificate_id] = None
+    ctx.store.touch(device)
     _audit_status(ctx, "devices_CertificateAdded", certificate, device.project_id)
     for other_id in list(holders):
         other = store.certificates[other_id]
@@ -83,6 +86,7 @@ def delete(ctx: Context, request: DeleteDeviceCertificateAction) -> Empty:
     device = store.devices[certificate.device_id]
     del store.certificates[certificate.certificate_id]
     del device.certificate_ids[certificate.certificate_id]
+    ctx.store.touch(device)
     holders = store.certificates_by_fingerprint[certificate.fingerprint]
     del holders[certificate.certificate_id]
     if not holders:

@@ -47,6 +47,7 @@ def register(
     device.open_connection_ids[connection.connection_id] = None
     if device.last_connected_at is None or now >= device.last_connected_at:
         device.last_connected_at = now
+    ctx.store.touch(device)
     return RegisterDeviceConnectionOutput(connection_id=connection.connection_id)
 
 
@@ -57,7 +58,9 @@ def unregister(ctx: Context, request: UnregisterDeviceConnectionAction) -> Empty
     if connection.ended_at is None:
         connection.ended_at = store.now()
         connection.end_reason = request.end_reason
-        store.devices[connection.device_id].open_connection_ids.pop(connection.connection_id)
+        device = store.devices[connection.device_id]
+        device.open_connection_ids.pop(connection.connection_id)
+        ctx.store.touch(device)
     return Empty()
 
 

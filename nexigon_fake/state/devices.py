@@ -104,6 +104,7 @@ def add_device(
     )
     store.devices[device.device_id] = device
     project.device_ids[device.device_id] = None
+    project.listing_revision += 1
     project.devices_by_fingerprint[fingerprint] = device.device_id
     ctx.audit(
         "devices_Created",
@@ -123,6 +124,7 @@ def remove_device(store: Store, device: Device) -> None:
     """Drop a device with its certificates, connections, properties and events."""
     project = store.projects[device.project_id]
     del project.device_ids[device.device_id]
+    project.listing_revision += 1
     del project.devices_by_fingerprint[device.fingerprint]
     for certificate_id in device.certificate_ids:
         certificate = store.certificates.pop(certificate_id)
@@ -133,6 +135,7 @@ def remove_device(store: Store, device: Device) -> None:
     for connection_id in device.connection_ids:
         del store.connections[connection_id]
     del store.devices[device.device_id]
+    store.listing_items.pop(device.device_id, None)
 
 
 def delete(ctx: Context, request: DeleteDeviceAction) -> Empty:
@@ -152,6 +155,7 @@ def set_name(ctx: Context, request: SetDeviceNameAction) -> Empty:
     """An absent or null name clears it."""
     device = ctx.store.device(request.device_id)
     device.name = request.name
+    ctx.store.touch(device)
     data: dict[str, object] = {"projectId": device.project_id, "deviceId": device.device_id}
     if request.name is not None:
         data["name"] = request.name

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import msgspec
+
 from nexigon_fake.clock import format_timestamp
-from nexigon_fake.model import Project
+from nexigon_fake.model import Device, Project
 from nexigon_fake.state import derived
 from nexigon_fake.state.access import can_see_project, is_instance_admin
 from nexigon_fake.state.devices import remove_device
@@ -90,6 +92,7 @@ def remove_project(store: Store, project: Project) -> None:
         store.repositories[repository_id].project_ids.pop(project.project_id, None)
     del store.organizations[project.organization_id].project_ids[project.project_id]
     del store.projects[project.project_id]
+    store.listings.pop(project.project_id, None)
 
 
 def delete(ctx: Context, request: DeleteProjectAction) -> Empty:
@@ -102,25 +105,53 @@ def delete(ctx: Context, request: DeleteProjectAction) -> Empty:
 
 
 def query_devices(ctx: Context, request: QueryProjectDevicesAction) -> QueryProjectDevicesOutput:
+    """Items are derived once per device revision; only the connection duration follows the
+    clock, so it is filled in on every listing for connected devices."""
     store = ctx.store
     project = store.project(request.project_id)
-    items = []
-    for device_id in project.device_ids:
-        device = store.devices[device_id]
-        items.append(
-            QueryProjectDevicesItem(
-                device_id=device.device_id,
-                name=device.name,
-                hostname=derived.hostname(device),
-                first_seen=format_timestamp(device.created_at),
-                status=derived.status(device),
-                is_connected=derived.is_connected(device),
-                pending_certificates_count=derived.pending_certificates(store, device),
-                last_connected_at=derived.last_connected_at(device),
-                current_connection_duration_secs=derived.current_connection_secs(store, device),
-            )
-        )
+    listing = store.listings.get(project.project_id)
+    if listing is None or listing[0] != project.listing_revision:
+        listing = (project.listing_revision, *_listing(store, project))
+        store.listings[project.project_id] = listing
+    _, cached_items, connected = listing
+    items = list(cached_items)
+    for index in connected:
+        item = items[index]
+        duration = derived.current_connection_secs(store, store.devices[item.device_id])
+        items[index] = msgspec.structs.replace(item, current_connection_duration_secs=duration)
     return QueryProjectDevicesOutput(devices=items)
+
+
+def _listing(store: Store, project: Project) -> tuple[list[QueryProjectDevicesItem], list[int]]:
+    """Every device's item (reused while the device is unchanged) and which are connected."""
+    devices, cache = store.devices, store.listing_items
+    items: list[QueryProjectDevicesItem] = []
+    connected: list[int] = []
+    for device_id in project.device_ids:
+        device = devices[device_id]
+        cached = cache.get(device_id)
+        if cached is not None and cached[0] == device.revision:
+            item: QueryProjectDevicesItem = cached[1]
+        else:
+            item = _listing_item(store, device)
+            cache[device_id] = (device.revision, item)
+        if device.open_connection_ids:
+            connected.append(len(items))
+        items.append(item)
+    return items, connected
+
+
+def _listing_item(store: Store, device: Device) -> QueryProjectDevicesItem:
+    return QueryProjectDevicesItem(
+        device_id=device.device_id,
+        name=device.name,
+        hostname=derived.hostname(device),
+        first_seen=format_timestamp(device.created_at),
+        status=derived.status(device),
+        is_connected=derived.is_connected(device),
+        pending_certificates_count=derived.pending_certificates(store, device),
+        last_connected_at=derived.last_connected_at(device),
+    )
 
 
 def query_audit_log(ctx: Context, request: QueryAuditLogEventsAction) -> QueryAuditLogEventsOutput:

@@ -69,6 +69,7 @@ def set_property(ctx: Context, request: SetDevicePropertyAction) -> SetDevicePro
         current.last_updated = now
         if request.protected is not None:
             current.protected = request.protected
+    ctx.store.touch(device)
     _audit(ctx, "devices_PropertySet", device, request.name)
     return SetDevicePropertySet()
 
@@ -106,6 +107,7 @@ def remove_property(
         return RemoveDevicePropertyNotFound()
     _guard_device(ctx, current, request.name)
     del device.properties[request.name]
+    ctx.store.touch(device)
     _audit(ctx, "devices_PropertyRemoved", device, request.name)
     return RemoveDevicePropertyRemoved()
 

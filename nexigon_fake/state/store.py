@@ -69,6 +69,16 @@ class Store:
         self.audit_by_device: dict[str, list[int]] = {}
         self.sequence = 0
         self.jwt_secret = ids.bytes(32)
+        # device id -> (device revision, its device-listing item without the clock-bound
+        # duration): derived once per change, not once per listing.
+        self.listing_items: dict[str, tuple[int, Any]] = {}
+        # project id -> (listing revision, items without durations, indexes of connected ones)
+        self.listings: dict[str, tuple[int, list[Any], list[int]]] = {}
+
+    def touch(self, device: Device) -> None:
+        """Something a device listing shows has changed for this device."""
+        device.revision += 1
+        self.projects[device.project_id].listing_revision += 1
 
     def now(self) -> dt.datetime:
         return self.clock.now()

@@ -20,6 +20,12 @@ class WireStruct(msgspec.Struct, rename="camel", omit_defaults=True, kw_only=Tru
     """A record on the wire: camelCase keys, absent optionals omitted (SEMANTICS.md D3)."""
 
 
+class FrozenWireStruct(
+    msgspec.Struct, rename="camel", omit_defaults=True, kw_only=True, frozen=True
+):
+    """A ``WireStruct`` the hub may hand out more than once (cached), so nobody may change it."""
+
+
 class Action(WireStruct, Generic[OutputT]):
     """An action's input; the type parameter is the action's output, for typed execution."""
 

@@ -12,6 +12,7 @@ from nexigon_fake.wire.common import (
     DeploymentTokenId,
     DeviceId,
     Empty,
+    FrozenWireStruct,
     OrganizationId,
     ProjectId,
     RepositoryId,
@@ -83,7 +84,7 @@ class DeleteProjectAction(Action[Empty]):
     project_id: ProjectId
 
 
-class QueryProjectDevicesItem(WireStruct, kw_only=True):
+class QueryProjectDevicesItem(FrozenWireStruct, kw_only=True, frozen=True):
     device_id: DeviceId
     name: str | None = None
     hostname: str | None = None

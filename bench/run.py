@@ -1,0 +1,65 @@
+"""Run every benchmark and print one line per goal: the measured ratio, the goal, PASS/FAIL.
+
+    scripts/bench            # the full run (a few minutes); see bench/RESULTS.md
+    scripts/bench --quick    # small sizes and short loads: a smoke test, not a measurement
+    scripts/bench --only P1,P3
+
+Absolute numbers vary between machines; every goal is a ratio against a baseline measured in
+the same run. The exit status is 0 whatever the verdicts: benchmarks inform, tests assert.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import Result
+
+GOALS = ("P1", "P2", "P3", "P4", "P5")
+
+
+def runners() -> dict[str, Callable[[bool], list[Result]]]:
+    import http_load
+    import inprocess
+    import memory
+    import scale
+
+    return {
+        "P1": lambda quick: [http_load.run_p1(quick)],
+        "P2": lambda quick: [inprocess.run(quick)],
+        "P3": scale.run,
+        "P4": lambda quick: [memory.run(quick)],
+        "P5": lambda quick: [http_load.run_p5(quick)],
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="small sizes, short loads")
+    parser.add_argument("--only", default=",".join(GOALS), help="comma-separated goals")
+    args = parser.parse_args()
+    chosen = [goal.strip().upper() for goal in args.only.split(",") if goal.strip()]
+    unknown = sorted(set(chosen) - set(GOALS))
+    if unknown:
+        parser.error(f"unknown goals {unknown}; choose from {', '.join(GOALS)}")
+    print(
+        f"# {platform.python_implementation()} {platform.python_version()} on "
+        f"{platform.machine()}, {'quick' if args.quick else 'full'} run"
+    )
+    table = runners()
+    for goal in chosen:
+        started = time.perf_counter()
+        for result in table[goal](args.quick):
+            print(result.line(), flush=True)
+        print(f"#   {goal} took {time.perf_counter() - started:.0f} s", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

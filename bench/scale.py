@@ -1,0 +1,92 @@
+"""P3: point actions stay O(1) as the fleet grows; a fleet query costs about its encoding."""
+
+from __future__ import annotations
+
+import itertools
+import time
+
+import msgspec
+from common import Result, at_most, event, fleet, per_call
+
+from nexigon_fake import Credentials
+from nexigon_fake.wire.projects import QueryProjectDevicesAction
+
+SMALL = 100
+TARGETS = 100
+POINT_GOAL = 1.2
+QUERY_GOAL = 2.0
+
+
+def point_latencies(devices: int, calls: int) -> dict[str, float]:
+    """Median seconds per call of three point actions, on 100 devices spread over the fleet."""
+    hub, device_ids = fleet(devices)
+    step = devices // TARGETS
+    targets = itertools.cycle(device_ids[::step][:TARGETS])
+    numbers = itertools.count()
+
+    def get_details() -> object:
+        return hub.invoke("devices_GetDetails", {"deviceId": next(targets)})
+
+    def set_property() -> object:
+        return hub.invoke(
+            "devices_SetProperty",
+            {"deviceId": next(targets), "name": "app.setting-0", "value": {"n": 1}},
+        )
+
+    def publish_events() -> object:
+        number = next(numbers)
+        return hub.invoke(
+            "devices_PublishEvents", {"deviceId": next(targets), "events": [event(number, 0)]}
+        )
+
+    return {
+        "devices_GetDetails": per_call(get_details, calls),
+        "devices_SetProperty": per_call(set_property, calls),
+        "devices_PublishEvents": per_call(publish_events, calls // 5),
+    }
+
+
+def query_ratio(devices: int) -> tuple[float, float, float]:
+    """(query seconds, encode-only seconds, ratio) for projects_QueryDevices."""
+    hub, _ = fleet(devices)
+    project_id = hub.projects.query().projects[0].project_id
+    body = msgspec.json.encode({"projectId": project_id})
+    credentials = Credentials(hub.admin_token)
+    output = hub.execute(QueryProjectDevicesAction(project_id=project_id))
+    assert len(output.devices) == devices
+    repeats = 50
+    query = per_call(
+        lambda: hub.invoke_json("projects_QueryDevices", body, credentials), 1, repeats
+    )
+    encode = per_call(lambda: msgspec.json.encode(output), 1, repeats)
+    return query, encode, query / encode
+
+
+def run(quick: bool) -> list[Result]:
+    large = 5_000 if quick else 100_000
+    calls = 2_000 if quick else 20_000
+    started = time.perf_counter()
+    small = point_latencies(SMALL, calls)
+    big = point_latencies(large, calls)
+    results = []
+    for action, seconds in small.items():
+        ratio = big[action] / seconds
+        results.append(
+            at_most(
+                f"P3 {action} {large:,} / {SMALL}",
+                ratio,
+                POINT_GOAL,
+                f"{big[action] * 1e6:.1f} us vs {seconds * 1e6:.1f} us per call",
+            )
+        )
+    query, encode, ratio = query_ratio(1_000 if quick else 10_000)
+    results.append(
+        at_most(
+            "P3 projects_QueryDevices / encode",
+            ratio,
+            QUERY_GOAL,
+            f"{query * 1000:.2f} ms vs msgspec encode {encode * 1000:.2f} ms "
+            f"({1_000 if quick else 10_000:,} devices; {time.perf_counter() - started:.0f} s)",
+        )
+    )
+    return results
