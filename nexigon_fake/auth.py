@@ -70,15 +70,23 @@ def authenticate(store: Store, credentials: Credentials) -> Actor:
         return AnonymousActor()
     user_token_id = store.user_tokens_by_secret.get(token)
     if user_token_id is not None:
-        record = store.user_tokens[user_token_id]
-        return UserTokenActor(user_id=record.user_id, token_id=record.token_id)
+        actor = store.token_actors.get(user_token_id)
+        if actor is None:  # one actor per token, shared by every audit event it causes
+            record = store.user_tokens[user_token_id]
+            actor = UserTokenActor(user_id=record.user_id, token_id=record.token_id)
+            store.token_actors[user_token_id] = actor
+        return actor
     organization_token_id = store.organization_tokens_by_secret.get(token)
     if organization_token_id is not None:
-        organization_token = store.organization_tokens[organization_token_id]
-        return OrganizationApiTokenActor(
-            organization_id=organization_token.organization_id,
-            token_id=organization_token.token_id,
-        )
+        actor = store.token_actors.get(organization_token_id)
+        if actor is None:
+            organization_token = store.organization_tokens[organization_token_id]
+            actor = OrganizationApiTokenActor(
+                organization_id=organization_token.organization_id,
+                token_id=organization_token.token_id,
+            )
+            store.token_actors[organization_token_id] = actor
+        return actor
     deployment_token_id = store.deployment_tokens_by_secret.get(token)
     if deployment_token_id is None:
         raise UnauthenticatedError(MSG_UNKNOWN_TOKEN)

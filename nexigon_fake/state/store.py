@@ -74,6 +74,7 @@ class Store:
         self.listing_items: dict[str, tuple[int, Any]] = {}
         # project id -> (listing revision, items without durations, indexes of connected ones)
         self.listings: dict[str, tuple[int, list[Any], list[int]]] = {}
+        self.token_actors: dict[str, Actor] = {}  # token id -> its actor, made once
 
     def touch(self, device: Device) -> None:
         """Something a device listing shows has changed for this device."""
