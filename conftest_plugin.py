@@ -5,7 +5,7 @@ enough. Importing it is cheap: ``nexigon_fake`` (and uvicorn, httpx, the SDK) lo
 test asks for one of the fixtures.
 
 Fixtures: ``nexigon_hub``, ``nexigon_client``, ``nexigon_async_client``, ``nexigon_server``,
-``nexigon_sdk``, ``nexigon_async_sdk``. Configure them with the marker
+``nexigon_sdk``, ``nexigon_async_sdk``, ``nexigon_device``. Configure them with the marker
 ``@pytest.mark.nexigon(seed=…, now=…, fixture=…, strict=…)`` or the ``--nexigon-*`` options.
 """
 
@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pytest
 
@@ -29,6 +29,8 @@ try:  # async fixtures need pytest-asyncio; everything else works without it
     import pytest_asyncio
 except ImportError:  # pragma: no cover - exercised only where pytest-asyncio is absent
     pytest_asyncio = None  # type: ignore[assignment]
+
+HandlerT = TypeVar("HandlerT", bound=Callable[..., Any])
 
 MARKER_KEYS = ("seed", "now", "fixture", "strict")
 # A test using any of these talks to the live server, so its nexigon_hub is the server's.
@@ -304,6 +306,85 @@ def nexigon_sdk(request: pytest.FixtureRequest) -> Iterator[Any]:
     url, token = _sdk_client_args(request)
     with sdk.Client(url, token=token) as client:
         yield client
+
+
+@dataclass
+class SimulatedDevice:
+    """A device of ``nexigon_hub`` whose command handlers the test declares.
+
+    Handlers take ``(input, log)`` and return the output or raise (see
+    ``hub.devices.on_command``); they are forgotten when the next test resets the hub.
+    """
+
+    hub: Hub
+    device_id: str
+    project_id: str
+
+    def command(self, name: str, **manifest: Any) -> Callable[[HandlerT], HandlerT]:
+        """``@device.command("reboot", input_schema=…)``: register the decorated function."""
+
+        def register(handler: HandlerT) -> HandlerT:
+            self.hub.devices.on_command(self.device_id, name, handler, **manifest)
+            return handler
+
+        return register
+
+    def on_command(self, name: str, handler: Callable[..., Any], **manifest: Any) -> None:
+        self.hub.devices.on_command(self.device_id, name, handler, **manifest)
+
+    def remove_command(self, name: str) -> bool:
+        return self.hub.devices.remove_command(self.device_id, name)
+
+    def connect(self) -> str:
+        """Open a connection (commands need one, as a real agent's); its id."""
+        with self.hub.lock:
+            connection_id = self.hub.ids.flat("d_conn")
+            node_id = self.hub.ids.flat("cluster_node")
+        self.hub.devices.register_connection(
+            device_id=self.device_id, connection_id=connection_id, node_id=node_id
+        )
+        return connection_id
+
+    def disconnect(self) -> None:
+        """End every open connection: the device is offline."""
+        for connection in self.hub.devices.query_connections(
+            device_id=self.device_id, active_only=True
+        ).connections:
+            self.hub.devices.unregister_connection(
+                connection_id=connection.connection_id, end_reason="Disconnected"
+            )
+
+
+@pytest.fixture
+def nexigon_device(request: pytest.FixtureRequest) -> Callable[..., SimulatedDevice]:
+    """Make devices on ``nexigon_hub`` to declare command handlers on:
+    ``nexigon_device(project_id=None, name=None, connected=True)`` (default: a new device,
+    connected, in a project made once per test)."""
+    hub: Hub = request.getfixturevalue("nexigon_hub")
+    projects: list[str] = []
+
+    def make(
+        *, project_id: str | None = None, name: str | None = None, connected: bool = True
+    ) -> SimulatedDevice:
+        if project_id is None:
+            if not projects:
+                organization_id = hub.default_organization_id
+                created = hub.invoke(
+                    "projects_Create", {"organizationId": organization_id, "name": "devices"}
+                )
+                projects.append(created["projectId"])
+            project_id = projects[0]
+        with hub.lock:
+            fingerprint = hub.ids.secret("d_sk")
+        device_id = hub.devices.create(project_id=project_id, fingerprint=fingerprint).device_id
+        if name is not None:
+            hub.devices.set_name(device_id=device_id, name=name)
+        device = SimulatedDevice(hub, device_id, project_id)
+        if connected:
+            device.connect()
+        return device
+
+    return make
 
 
 if pytest_asyncio is not None:

@@ -2,11 +2,19 @@
 
 It knows nothing of semantics: it reads bodies and headers, hands them to the hub, and writes
 what comes back. Every non-2xx answer is an ``ActionError`` body (SEMANTICS.md D1).
+
+Device commands (``/api/v1/connect/command/{deviceId}``, SEMANTICS.md §1.5) are a WebSocket:
+the upgrade is always accepted, one Invoke frame read, and ``hub.commands`` answers. A refused
+caller (unknown credentials, malformed device id, a device it may not use) gets no Done frame
+but a close with code ``4000 + status`` (4400, 4401, 4403, 4404) and ``"<kind>: <message>"`` as
+the reason, so the official SDK's ``CommandInvocationError`` carries the reason (a denied
+upgrade would only show the status).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 from collections.abc import Awaitable, Callable
 from importlib.metadata import PackageNotFoundError, version
@@ -17,7 +25,8 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
+from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from nexigon_fake import control
 from nexigon_fake.auth import Credentials
@@ -37,6 +46,9 @@ from nexigon_fake.openapi import build_openapi
 MAX_BODY_BYTES = 8 * 1024 * 1024
 MAX_SNAPSHOT_BYTES = 512 * 1024 * 1024  # whole fleets travel through PUT /_fake/state
 JSON = "application/json"
+CLOSE_NORMAL = 1000
+CLOSE_REFUSED_BASE = 4000  # + the HTTP status the refusal would have over HTTP
+MAX_CLOSE_REASON_BYTES = 123  # RFC 6455: a control frame's payload is at most 125 bytes
 Endpoint = Callable[[Request], Awaitable[Response]]
 
 
@@ -78,6 +90,17 @@ def _credentials(request: Request) -> Credentials:
     )
 
 
+def _close_reason(error: ActionError) -> str:
+    """``"<kind>: <message>"``, cut to what a close frame can carry (whole UTF-8 characters)."""
+    reason = f"{error.kind}: {error.message}".encode()[:MAX_CLOSE_REASON_BYTES]
+    return reason.decode("utf-8", "ignore")
+
+
+async def _close(websocket: WebSocket, code: int, reason: str = "") -> None:
+    with contextlib.suppress(WebSocketDisconnect, RuntimeError, OSError):  # caller gone
+        await websocket.close(code, reason)
+
+
 def _package_version() -> str:
     try:
         return version("nexigon-fake")
@@ -111,6 +134,48 @@ def create_app(hub: Hub | None = None) -> Starlette:
             await asyncio.sleep(answer.latency_secs)
         status = 200 if answer.error is None else answer.error.status
         return Response(answer.output_json, status_code=status, media_type=JSON)
+
+    async def command(websocket: WebSocket) -> None:
+        """One command invocation: an Invoke frame in; Log frames and a Done frame out."""
+        await websocket.accept()
+        message = await websocket.receive()
+        if message["type"] != "websocket.receive":
+            return  # the caller hung up before sending its Invoke frame
+        text, data = message.get("text"), message.get("bytes")
+        frame: str | bytes = text if text is not None else (data or b"")
+        headers, device_id = websocket.headers, websocket.path_params["device_id"]
+        open_ = True
+
+        async def send(frame_data: dict[str, Any]) -> None:
+            nonlocal open_
+            if not open_:
+                return
+            try:
+                await websocket.send_text(msgspec.json.encode(frame_data).decode())
+            except (WebSocketDisconnect, RuntimeError, OSError):
+                open_ = False  # the caller went away; the invocation still completes
+
+        try:
+            credentials = Credentials.from_headers(
+                headers.get("authorization"),
+                headers.get("x-device-fingerprint"),
+                headers.get("x-client-cert"),
+            )
+        except ActionError as error:
+            served.commands.record_refused(device_id, frame, error)
+            await _close(websocket, CLOSE_REFUSED_BASE + error.status, _close_reason(error))
+            return
+        try:
+            done = await served.commands.invoke(credentials, device_id, frame, send)
+        except ActionError as error:  # refused, and journaled, by the hub
+            await _close(websocket, CLOSE_REFUSED_BASE + error.status, _close_reason(error))
+            return
+        except Exception as bug:  # a bug in the fake must still end the socket with a reason
+            internal = InternalError(f"Unexpected error: {bug!r}")
+            await _close(websocket, CLOSE_REFUSED_BASE + internal.status, _close_reason(internal))
+            return
+        await send(done)
+        await _close(websocket, CLOSE_NORMAL)
 
     async def openapi(request: Request) -> Response:
         return Response(_openapi_body(), media_type=JSON)
@@ -181,6 +246,7 @@ def create_app(hub: Hub | None = None) -> Starlette:
         routes=[
             Route("/api/v1/actions/invoke/{action}", invoke, methods=methods),
             Route("/api/v1/openapi.json", openapi, methods=["GET"]),
+            WebSocketRoute("/api/v1/connect/command/{device_id}", command),
             Route("/_fake/health", no_query(health), methods=["GET"]),
             Route("/_fake/reset", no_query(reset), methods=["POST"]),
             Route("/_fake/clock", no_query(clock), methods=["GET", "POST"]),

@@ -113,6 +113,38 @@ MSG_INJECTED_FAULT = "Injected fault: `{action}` failed with {kind}."
 MSG_FAULT_STATUS = "A fault of kind {kind} answers with status {allowed}, not {status}."
 MSG_FAULT_STATUS_WITHOUT_KIND = "`status` needs a `kind`: a fault without one does not fail."
 MSG_FAULT_ACTION = (
-    "Cannot inject a fault into `{action}`: no such action (use `*` for every action)."
+    "Cannot inject a fault into `{action}`: no such action (use `*` for every action, "
+    "`devices_InvokeCommand` for device commands)."
 )
 MSG_FAULT_NOTHING = "A fault needs a `kind` to fail with, a `latencySecs` to wait, or both."
+
+# Device commands (nexigon_fake/commands.py): the `error` of a `Done` frame, or why a
+# registration is refused.
+MSG_COMMAND_BAD_FRAME = "Invalid Invoke frame: {detail}"
+MSG_MISSING_FIELD = "Object missing required field `{field}`"
+MSG_COMMAND_BINARY_FRAME = "The Invoke frame must be a text frame carrying JSON, not binary."
+MSG_COMMAND_OFFLINE = (
+    "Device {device_id} is offline (it has no open connection), so it cannot run `{command}`."
+)
+MSG_COMMAND_BAD_NAME = (
+    "Invalid command name {command!r}: use 1 to 128 characters out of A-Z, a-z, 0-9, `.`, `_` "
+    "and `-`."
+)
+MSG_COMMAND_NOT_FOUND = "Command `{command}` not found on device {device_id}{hint}."
+MSG_COMMAND_ONLY_IN_MANIFEST = (
+    " (the device's manifest lists it, but no handler is registered: hub.devices.on_command)"
+)
+MSG_COMMAND_BAD_INPUT = "Command input does not satisfy its declared schema: {detail}"
+MSG_COMMAND_BAD_OUTPUT = "Command output does not satisfy its declared schema: {detail}"
+MSG_COMMAND_OUTPUT_NOT_JSON = "Command `{command}` returned a value that is not JSON: {detail}"
+MSG_COMMAND_TIMED_OUT = "Command `{command}` timed out after {timeout_secs}s."
+MSG_COMMAND_SCHEMA_AT = "{message} (at `{path}`)"
+MSG_COMMAND_BAD_SCHEMA = "The {kind} schema of command `{command}` is not valid: {detail}"
+MSG_COMMAND_SCHEMA_DIALECT = "only JSON Schema draft 7 is supported (as by the agent)"
+MSG_COMMAND_SCHEMA_TYPE = "a JSON Schema is an object or a boolean, not {got}"
+MSG_COMMAND_NOT_CALLABLE = "The handler of command `{command}` must be callable, not {got}."
+MSG_COMMAND_BAD_TEXT = "`{field}` of command `{command}` must be a string, not {got}."
+MSG_COMMAND_BAD_TIMEOUT = (
+    "`timeout_secs` of command `{command}` must be an integer from 0 to {limit}, not {got!r}."
+)
+MSG_COMMAND_LOG_NOT_TEXT = "log() takes strings, not {got}."

@@ -35,6 +35,8 @@ from nexigon_fake.state.store import Store
 from nexigon_fake.wire.common import DeviceId, ProjectId, WireStruct
 
 EVERY_ACTION = "*"
+# Command invocations are journaled, and may be faulted, under this name; no action has it.
+COMMAND_ACTION = "devices_InvokeCommand"
 
 ERROR_TYPES: dict[str, type[ActionError]] = {
     "Invalid": InvalidError,
@@ -157,7 +159,7 @@ class Faults:
         return self.inject_request(decode_input(FaultRequest, payload, strict=True))
 
     def inject_request(self, request: FaultRequest) -> Fault:
-        if request.action != EVERY_ACTION and request.action not in ACTIONS:
+        if request.action not in (EVERY_ACTION, COMMAND_ACTION) and request.action not in ACTIONS:
             raise InvalidError(MSG_FAULT_ACTION.format(action=request.action))
         kind: ErrorKind | None
         if isinstance(request.kind, UnsetType):

@@ -22,6 +22,7 @@ from nexigon_fake import snapshot
 from nexigon_fake.actions import ACTION_BY_INPUT, ACTIONS, ActionSpec
 from nexigon_fake.auth import Credentials, authenticate
 from nexigon_fake.clock import DEFAULT_START, Clock, FrozenClock, SystemClock
+from nexigon_fake.commands import Commands
 from nexigon_fake.decoding import decode_input, parse_json_body, require_json, require_object
 from nexigon_fake.errors import (
     MSG_NOT_IMPLEMENTED,
@@ -126,6 +127,18 @@ class Namespace:
         return call
 
 
+class DevicesNamespace(Namespace):
+    """``hub.devices``: the devices actions, plus how simulated devices answer commands."""
+
+    def __init__(self, hub: Hub, credentials: Credentials | None) -> None:
+        super().__init__(hub, "devices", credentials)
+        self.on_command = hub.commands.on_command
+        self.remove_command = hub.commands.remove_command
+
+    def __dir__(self) -> list[str]:
+        return sorted([*super().__dir__(), "on_command", "remove_command"])
+
+
 class Session:
     """The typed Python API acting with given credentials (a token, or a device's identity)."""
 
@@ -162,7 +175,8 @@ class Hub:
         self.lock = threading.RLock()
         self._quiet = False
         self.journal = Journal(journal_cap, self.lock)
-        self.faults = Faults(seed, self.lock)
+        self.faults: Faults = Faults(seed, self.lock)
+        self.commands = Commands(self)  # handlers of simulated devices; not in snapshots
         self._build()
 
     def _build(self) -> None:
@@ -196,7 +210,7 @@ class Hub:
         self.default_organization_id = default_organization_id
         self._admin_credentials = Credentials(admin_token)
         admin_session = Session(self, self._admin_credentials)
-        self.devices = admin_session.devices
+        self.devices = DevicesNamespace(self, self._admin_credentials)
         self.projects = admin_session.projects
         self.organizations = admin_session.organizations
         self.users = admin_session.users
@@ -206,7 +220,7 @@ class Hub:
     def reset(self, seed: int | None = None) -> None:
         """Forget everything: back to the baseline, or rebuilt from the config (new seed).
 
-        The journal and the armed faults are cleared too.
+        The journal, the armed faults and the command handlers are cleared too.
         """
         with self.lock:
             if self._baseline is not None and (seed is None or seed == self.config.seed):
@@ -217,15 +231,17 @@ class Hub:
             self._build()
             self.journal.reset()
             self.faults.reset(self.config.seed)
+            self.commands.clear()
 
     def reset_to(self, data: dict[str, Any] | bytes | str) -> None:
-        """Restore a snapshot, make it the baseline ``reset()`` returns to, clear journal and
-        faults: one test's starting point, whatever the previous test did."""
+        """Restore a snapshot, make it the baseline ``reset()`` returns to, clear journal,
+        faults and command handlers: one test's starting point, whatever the previous test did."""
         with self.lock:
             self.restore(data)
             self._baseline = data if isinstance(data, bytes) else self.snapshot_json()
             self.journal.reset()
             self.faults.reset(self.config.seed)
+            self.commands.clear()
 
     def set_baseline(self) -> None:
         """Make the current state the one ``reset()`` returns to (until the seed changes)."""
@@ -256,7 +272,8 @@ class Hub:
     def restore(self, data: dict[str, Any] | bytes | str) -> None:
         """Replace the whole state by a snapshot; a bad one is ``Invalid`` and changes nothing.
 
-        The journal and armed faults stay: they record and steer calls, they are not state.
+        The journal, armed faults and command handlers stay: they record and steer calls, they
+        are not state.
         """
         restored = snapshot.restore(data)
         with self.lock:
