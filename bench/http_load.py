@@ -133,19 +133,31 @@ def serve(kind: str) -> list[str]:
     return [sys.executable, str(HERE / "servers.py"), kind, "0"]
 
 
+def compare(ports: tuple[int, int], body: bytes, token: str, seconds: float) -> tuple[float, float]:
+    """Best requests/s of each server over alternating rounds, so that what else the machine
+    does at some moment weighs on both sides alike."""
+    best = [0.0, 0.0]
+    rounds = 3
+    for _ in range(rounds):
+        for side, port in enumerate(ports):
+            best[side] = max(best[side], load(port, body, token, seconds / rounds))
+    return best[0], best[1]
+
+
 def run_p1(quick: bool) -> Result:
-    seconds = 2.0 if quick else 10.0
+    seconds = 3.0 if quick else 15.0
     body, token = request_body()
-    with process(serve("bare"), r"listening on (\d+)") as port:
-        bare = load(port, body, token, seconds)
-    with process(serve("fake"), r"listening on (\d+)") as port:
-        fake = load(port, body, token, seconds)
+    with (
+        process(serve("fake"), r"listening on (\d+)") as fake_port,
+        process(serve("bare"), r"listening on (\d+)") as bare_port,
+    ):
+        fake, bare = compare((fake_port, bare_port), body, token, seconds)
     return at_least(
         "P1 HTTP fake / bare Starlette",
         fake / bare,
         P1_GOAL,
-        f"{fake:,.0f} vs {bare:,.0f} req/s, {CONNECTIONS} keep-alive connections, "
-        f"{generator_name()}",
+        f"{fake:,.0f} vs {bare:,.0f} req/s (best of 3 alternating rounds), "
+        f"{CONNECTIONS} keep-alive connections, {generator_name()}",
     )
 
 
@@ -153,7 +165,7 @@ def run_p5(quick: bool) -> Result:
     npx = shutil.which("npx")
     if npx is None:
         return Result("P5 fake / Prism", 0.0, f">= {P5_GOAL:g}", False, "npx not found")
-    seconds = 2.0 if quick else 10.0
+    seconds = 3.0 if quick else 15.0
     body, token = request_body()
     sys.path.insert(0, str(HERE.parent))
     from nexigon_fake.openapi import build_openapi
@@ -167,19 +179,20 @@ def run_p5(quick: bool) -> Result:
             check=True,
             capture_output=True,
         )
-        prism = [str(directory / "node_modules" / ".bin" / "prism"), "mock", "-p", "0"]
-        with process(serve("fake"), r"listening on (\d+)") as port:
-            fake = load(port, body, token, seconds)
-        command = [*prism[:-1], str(free_port()), "openapi.json"]
-        with process(
-            command, r"Prism is listening on http://127\.0\.0\.1:(\d+)", directory
-        ) as port:
-            peer = load(port, body, token, seconds)
+        prism = [str(directory / "node_modules" / ".bin" / "prism"), "mock", "-p"]
+        command = [*prism, str(free_port()), "openapi.json"]
+        ready = r"Prism is listening on http://127\.0\.0\.1:(\d+)"
+        with (
+            process(serve("fake"), r"listening on (\d+)") as fake_port,
+            process(command, ready, directory) as peer_port,
+        ):
+            fake, peer = compare((fake_port, peer_port), body, token, seconds)
     return reported(
         "P5 fake / Prism (reported)",
         fake / peer,
         P5_GOAL,
-        f"{fake:,.0f} vs {peer:,.0f} req/s on the same action and load ({generator_name()})",
+        f"{fake:,.0f} vs {peer:,.0f} req/s on the same action and load, best of 3 alternating "
+        f"rounds ({generator_name()})",
     )
 
 

@@ -54,7 +54,7 @@ def query_ratio(devices: int) -> tuple[float, float, float]:
     credentials = Credentials(hub.admin_token)
     output = hub.execute(QueryProjectDevicesAction(project_id=project_id))
     assert len(output.devices) == devices
-    repeats = 50
+    repeats = 200
     query = per_call(
         lambda: hub.invoke_json("projects_QueryDevices", body, credentials), 1, repeats
     )
