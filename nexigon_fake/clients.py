@@ -143,6 +143,10 @@ class SdkClient:
     server sent still ``null``. ``FakeSdkClient`` adds the fake's clock.
     """
 
+    # SDK 0.0.1 has no `hostname` on device-listing items (SEMANTICS.md §18.1), so its models
+    # drop it: a device listing read through the SDK cannot show it.
+    unmodelled_listing_fields = frozenset({"hostname"})
+
     def __init__(self, sdk_client: Any) -> None:
         actions = importlib.import_module("nexigon_hub_sdk._actions")
         self.sdk = sdk_client

@@ -91,13 +91,14 @@ def add_organization(
     ctx: Context, name: str, admins: list[str], requires_subscription: bool
 ) -> Organization:
     store = ctx.store
+    for user_id in admins:  # every admin exists before anything changes, ids included
+        store.user(user_id)
     organization = Organization(
         organization_id=store.ids.flat("org"),
         name=name,
         requires_subscription=requires_subscription,
     )
     for user_id in admins:
-        store.user(user_id)
         organization.members[user_id] = True
         store.users[user_id].organization_ids[organization.organization_id] = None
     store.organizations[organization.organization_id] = organization

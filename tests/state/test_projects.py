@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from nexigon_fake import Hub
+import pytest
+
+from nexigon_fake import ActionError, Hub
 
 from .helpers import (
     add_certificate,
@@ -345,3 +347,19 @@ def test_device_name_set_and_cleared(hub: Hub) -> None:
     assert "name" not in project_device(hub, project, other)
     for bad in ["", "n" * 129]:
         raises("Invalid", 400, hub.invoke, "devices_SetName", {"deviceId": device, "name": bad})
+
+
+def test_an_organization_with_an_unknown_admin_is_refused_and_changes_nothing(hub: Hub) -> None:
+    """All admins are checked before anything changes: no half-made organization, no id drawn."""
+    before = hub.snapshot_json()
+    with pytest.raises(ActionError) as raised:
+        hub.invoke(
+            "organizations_Create",
+            {
+                "name": "o",
+                "admins": [hub.admin_user_id, "u_" + "1" * 22],
+                "requiresSubscription": False,
+            },
+        )
+    assert (raised.value.kind, raised.value.status) == ("Forbidden", 404)
+    assert hub.snapshot_json() == before
