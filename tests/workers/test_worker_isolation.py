@@ -7,7 +7,6 @@ controller that each worker had its own server port and every test started from 
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
@@ -16,7 +15,6 @@ import httpx
 import pytest
 
 INVOKE = "/api/v1/actions/invoke/"
-PAUSE_SECS = 0.03  # long enough for the other worker's tests to run in between
 
 
 def ok(response: httpx.Response) -> Any:
@@ -66,7 +64,6 @@ def test_live_server_is_this_tests_alone(
         isolation_record(port=urlsplit(nexigon_server.url).port, seen=found)
         name = project_name(n)
         change(http, name)
-        time.sleep(PAUSE_SECS)
         only_mine(http, name)
     assert len(nexigon_hub.faults) == 1
 
@@ -79,5 +76,4 @@ def test_in_process_hub_is_this_tests_alone(
     isolation_record(port=None, seen=found)
     name = project_name(n)
     change(nexigon_client, name)
-    time.sleep(PAUSE_SECS)
     only_mine(nexigon_client, name)
