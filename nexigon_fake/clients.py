@@ -11,6 +11,8 @@ Optional extras a client may offer, which the machine uses when present:
   are checked exactly; without it the machine assumes time it does not control;
 - ``organization_id``: the organization the machine creates its projects in (default: the
   first one ``organizations_Query`` lists);
+- ``unmodelled_listing_fields``: fields of device listings the client cannot show (SDK 0.0.1
+  has no model for ``hostname``), left out of the comparison;
 - ``close()``: called when the machine is done with the client.
 
 This module does not import hypothesis: adapters are useful without the state machine.

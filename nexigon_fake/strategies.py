@@ -626,6 +626,7 @@ def invalid_input(
     builder = _Builder(_pool(hub, ids))
     info = _input_info(action)
     valid = builder.struct(info)
+    # No `null`: ``hub.invoke(action, None)`` means "no payload", which is `{}`.
     not_objects: st.SearchStrategy[Any] = st.sampled_from([[], "{}", 1, True])
 
     @st.composite

@@ -31,7 +31,7 @@ with contextlib.suppress(ModuleNotFoundError):  # the SDK needs Python 3.12
 
 INNER_INI = """\
 [pytest]
-addopts = --strict-markers -p no:cacheprovider -p no:hypothesispytest
+addopts = --strict-markers -p no:cacheprovider -p no:hypothesispytest -p no:schemathesis
 asyncio_mode = strict
 asyncio_default_fixture_loop_scope = function
 filterwarnings = error
