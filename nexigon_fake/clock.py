@@ -103,6 +103,19 @@ def parse_timestamp(text: str) -> dt.datetime:
         raise ValueError("timestamp is out of range") from None
 
 
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = dt.timedelta(microseconds=1)
+
+
+def to_micros(instant: dt.datetime) -> int:
+    """Microseconds since the Unix epoch: how compact stores keep an instant."""
+    return (instant - EPOCH) // MICROSECOND
+
+
+def from_micros(micros: int) -> dt.datetime:
+    return EPOCH + dt.timedelta(microseconds=micros)
+
+
 def whole_seconds(start: dt.datetime, end: dt.datetime) -> int:
     """Elapsed whole seconds, never negative (a clock set backwards yields 0)."""
     return max(0, int((end - start).total_seconds()))

@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+import msgspec
 
 from nexigon_fake.wire.actor import Actor
 from nexigon_fake.wire.devices import ConnectionEndReason, DeviceCertificateStatus, DeviceEvent
 from nexigon_fake.wire.organizations import RepositoryVisibility
+
+if TYPE_CHECKING:
+    from nexigon_fake.state.event_log import EventLog
 
 
 @dataclass(slots=True)
@@ -107,11 +112,17 @@ class Connection:
 
 @dataclass(slots=True)
 class Property:
+    """A property's value is kept as its JSON text: far smaller than the decoded objects."""
+
     name: str
-    value: Any
+    encoded_value: bytes
     protected: bool
     version: int
     last_updated: dt.datetime
+
+    @property
+    def value(self) -> Any:
+        return msgspec.json.decode(self.encoded_value)
 
 
 @dataclass(slots=True)
@@ -135,8 +146,7 @@ class Device:
     open_connection_ids: dict[str, None] = field(default_factory=dict)
     last_connected_at: dt.datetime | None = None
     properties: dict[str, Property] = field(default_factory=dict)
-    events: list[StoredEvent] = field(default_factory=list)
-    event_ids: dict[str, None] = field(default_factory=dict)
+    events: EventLog | None = None  # made on the first event
     # Bumped by every change a device listing shows (name, properties, certificates,
     # connections), so listings can reuse what they derived before.
     revision: int = 0

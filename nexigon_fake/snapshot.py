@@ -14,7 +14,7 @@ from typing import Annotated, Any, Final, Literal
 
 import msgspec
 
-from nexigon_fake.clock import Clock, FrozenClock, SystemClock
+from nexigon_fake.clock import Clock, FrozenClock, SystemClock, parse_timestamp
 from nexigon_fake.errors import InvalidError
 from nexigon_fake.fixture_loader import LoadedFixture
 from nexigon_fake.ids import IdSource
@@ -27,11 +27,14 @@ from nexigon_fake.model import (
     Organization,
     OrganizationApiTokenRecord,
     Project,
+    Property,
     Repository,
+    StoredEvent,
     User,
     UserTokenRecord,
 )
-from nexigon_fake.snapshot_checks import MSG_BAD_SNAPSHOT, check
+from nexigon_fake.snapshot_checks import MSG_BAD_SNAPSHOT, check, check_records
+from nexigon_fake.state.event_log import EventLog
 from nexigon_fake.state.store import Options, Store
 
 SNAPSHOT_FORMAT: Final = "nexigon-fake-snapshot/1"
@@ -41,6 +44,93 @@ MAX_SEED = 2**63 - 1
 class ClockState(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     now: dt.datetime
     frozen: bool
+
+
+class StoredProperty(msgspec.Struct, kw_only=True):
+    """A property with its value decoded, as a snapshot shows it."""
+
+    name: str
+    value: Any
+    protected: bool
+    version: int
+    last_updated: dt.datetime
+
+
+class StoredDevice(msgspec.Struct, kw_only=True):
+    """A device with its events listed; the hub keeps them (and property values) encoded."""
+
+    device_id: str
+    project_id: str
+    fingerprint: str
+    name: str | None
+    created_at: dt.datetime
+    certificate_ids: dict[str, None] = {}
+    connection_ids: dict[str, None] = {}
+    open_connection_ids: dict[str, None] = {}
+    last_connected_at: dt.datetime | None = None
+    properties: dict[str, StoredProperty] = {}
+    events: list[StoredEvent] = []
+    event_ids: dict[str, None] = {}
+    revision: int = 0
+
+    @classmethod
+    def of(cls, device: Device) -> StoredDevice:
+        events = [] if device.events is None else list(device.events)
+        return cls(
+            device_id=device.device_id,
+            project_id=device.project_id,
+            fingerprint=device.fingerprint,
+            name=device.name,
+            created_at=device.created_at,
+            certificate_ids=device.certificate_ids,
+            connection_ids=device.connection_ids,
+            open_connection_ids=device.open_connection_ids,
+            last_connected_at=device.last_connected_at,
+            properties={
+                name: StoredProperty(
+                    name=prop.name,
+                    value=prop.value,
+                    protected=prop.protected,
+                    version=prop.version,
+                    last_updated=prop.last_updated,
+                )
+                for name, prop in device.properties.items()
+            },
+            events=events,
+            event_ids=dict.fromkeys(stored.event.event_id for stored in events),
+            revision=device.revision,
+        )
+
+    def to_device(self) -> Device:
+        device = Device(
+            device_id=self.device_id,
+            project_id=self.project_id,
+            fingerprint=self.fingerprint,
+            name=self.name,
+            created_at=self.created_at,
+            certificate_ids=self.certificate_ids,
+            connection_ids=self.connection_ids,
+            open_connection_ids=self.open_connection_ids,
+            last_connected_at=self.last_connected_at,
+            properties={
+                name: Property(
+                    name=prop.name,
+                    encoded_value=msgspec.json.encode(prop.value),
+                    protected=prop.protected,
+                    version=prop.version,
+                    last_updated=prop.last_updated,
+                )
+                for name, prop in self.properties.items()
+            },
+            revision=self.revision,
+        )
+        if self.events:
+            device.events = EventLog()
+            for stored in sorted(self.events, key=lambda stored: stored.sequence):
+                received_at = stored.event.received_at
+                received = None if received_at is None else parse_timestamp(received_at)
+                device.events.add(stored.event, received, stored.sequence)
+        return device
 
 
 class Snapshot(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -62,7 +152,7 @@ class Snapshot(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     organization_tokens: list[OrganizationApiTokenRecord]
     projects: list[Project]
     deployment_tokens: list[DeploymentTokenRecord]
-    devices: list[Device]
+    devices: list[StoredDevice]
     certificates: list[Certificate]
     connections: list[Connection]
     repositories: list[Repository]
@@ -109,11 +199,11 @@ def take(
         organization_tokens=list(store.organization_tokens.values()),
         projects=list(store.projects.values()),
         deployment_tokens=list(store.deployment_tokens.values()),
-        devices=list(store.devices.values()),
+        devices=[StoredDevice.of(device) for device in store.devices.values()],
         certificates=list(store.certificates.values()),
         connections=list(store.connections.values()),
         repositories=list(store.repositories.values()),
-        audit=store.audit,
+        audit=list(store.audit),
         fixture=fixture,
     )
     data: dict[str, Any] = msgspec.to_builtins(snapshot)
@@ -154,6 +244,7 @@ def restore(data: dict[str, Any] | bytes | str) -> Restored:
         raise InvalidError(MSG_BAD_SNAPSHOT.format(detail=f"`random_state`: {error}")) from None
     store.jwt_secret = snapshot.jwt_secret
     store.sequence = snapshot.sequence
+    check_records(snapshot)
     _fill(store, snapshot)
     check(store, snapshot)
     return Restored(
@@ -176,11 +267,10 @@ def _fill(store: Store, snapshot: Snapshot) -> None:
     store.organization_tokens = {t.token_id: t for t in snapshot.organization_tokens}
     store.projects = {project.project_id: project for project in snapshot.projects}
     store.deployment_tokens = {t.token_id: t for t in snapshot.deployment_tokens}
-    store.devices = {device.device_id: device for device in snapshot.devices}
+    store.devices = {stored.device_id: stored.to_device() for stored in snapshot.devices}
     store.certificates = {c.certificate_id: c for c in snapshot.certificates}
     store.connections = {c.connection_id: c for c in snapshot.connections}
     store.repositories = {r.repository_id: r for r in snapshot.repositories}
-    store.audit = snapshot.audit
     store.users_by_email = {user.email: user.user_id for user in snapshot.users}
     store.user_tokens_by_secret = {t.secret: t.token_id for t in snapshot.user_tokens}
     store.organization_tokens_by_secret = {
@@ -190,8 +280,5 @@ def _fill(store: Store, snapshot: Snapshot) -> None:
     for certificate in snapshot.certificates:
         by_fingerprint = store.certificates_by_fingerprint.setdefault(certificate.fingerprint, {})
         by_fingerprint[certificate.certificate_id] = None
-    for index, record in enumerate(snapshot.audit):
-        if record.project_id is not None:
-            store.audit_by_project.setdefault(record.project_id, []).append(index)
-        if record.device_id is not None:
-            store.audit_by_device.setdefault(record.device_id, []).append(index)
+    for record in snapshot.audit:
+        store.audit.append(record)

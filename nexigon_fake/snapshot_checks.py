@@ -7,8 +7,10 @@ over restored state and answer 500.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
+from nexigon_fake.clock import parse_timestamp
 from nexigon_fake.errors import InvalidError
 from nexigon_fake.ids import is_well_formed
 from nexigon_fake.state.store import Store
@@ -66,6 +68,31 @@ class _Problems:
             shown = "; ".join(self.found[:5])
             more = f" (and {len(self.found) - 5} more)" if len(self.found) > 5 else ""
             raise InvalidError(MSG_BAD_SNAPSHOT.format(detail=shown + more))
+
+
+def check_records(snapshot: Snapshot) -> None:
+    """What the compact stores need before they take a record: instants with an offset, and
+    a device's events agreeing with its list of event ids."""
+    problems = _Problems()
+    for index, record in enumerate(snapshot.audit):
+        if record.created_at.tzinfo is None:
+            problems.add(f"`audit[{index}].created_at` has no offset")
+    for device in snapshot.devices:
+        where = f"device {device.device_id}"
+        event_ids = [stored.event.event_id for stored in device.events]
+        if len(set(event_ids)) != len(event_ids):
+            problems.add(f"{where} has two events with one id")
+        if set(event_ids) != set(device.event_ids):
+            problems.add(f"{where}: `event_ids` disagrees with its events")
+        for stored in device.events:
+            if not _same_instant(stored.emitted_at, stored.event.emitted_at):
+                problems.add(f"{where}: event {stored.event.event_id} has two emission times")
+    problems.raise_if_any()
+
+
+def _same_instant(instant: dt.datetime, text: str) -> bool:
+    """``text`` is already canonical: decoding an event normalises its timestamps."""
+    return instant.tzinfo is not None and instant == parse_timestamp(text)
 
 
 def check(store: Store, snapshot: Snapshot) -> None:

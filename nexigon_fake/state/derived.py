@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import msgspec
@@ -47,8 +48,9 @@ def status(device: Device) -> DeviceStatus:
     if not device.open_connection_ids:
         return "offline"
     health = device.properties.get(HEALTH_PROPERTY)
-    if health is not None and isinstance(health.value, dict):
-        reported = health.value.get("status")
+    health_value = None if health is None else health.value
+    if isinstance(health_value, dict):
+        reported = health_value.get("status")
         if isinstance(reported, str) and reported in _STATUS_BY_HEALTH:
             return _STATUS_BY_HEALTH[reported]
     return "healthy"
@@ -56,9 +58,10 @@ def status(device: Device) -> DeviceStatus:
 
 def hostname(device: Device) -> str | None:
     info = device.properties.get(SYSTEM_INFO_PROPERTY)
-    if info is None or not isinstance(info.value, dict):
+    info_value = None if info is None else info.value
+    if not isinstance(info_value, dict):
         return None
-    value = info.value.get("hostname")
+    value = info_value.get("hostname")
     return value if isinstance(value, str) else None
 
 
@@ -91,6 +94,6 @@ def audit_event(record: AuditRecord) -> AuditLogEvent:
     )
 
 
-def audit_events(store: Store, indexes: list[int]) -> list[AuditLogEvent]:
+def audit_events(store: Store, indexes: Sequence[int]) -> list[AuditLogEvent]:
     """Newest first: the log is append-only, so reversed index order is recording order."""
     return [audit_event(store.audit[i]) for i in reversed(indexes)]

@@ -166,7 +166,7 @@ def set_name(ctx: Context, request: SetDeviceNameAction) -> Empty:
 def query_audit_log(ctx: Context, request: QueryDeviceAuditLogAction) -> QueryDeviceAuditLogOutput:
     store = ctx.store
     device = store.device(request.device_id)
-    indexes = store.audit_by_device.get(device.device_id, [])
+    indexes = store.audit.for_device(device.device_id)
     return QueryDeviceAuditLogOutput(events=derived.audit_events(store, indexes))
 
 

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import bisect
-
-from nexigon_fake.clock import format_timestamp, parse_timestamp
-from nexigon_fake.model import StoredEvent
+from nexigon_fake.state.event_log import EventLog
 from nexigon_fake.state.store import Context
 from nexigon_fake.wire.common import Empty
 from nexigon_fake.wire.devices import (
-    DeviceEvent,
     PublishDeviceEventsAction,
     QueryDeviceEventsAction,
     QueryDeviceEventsOutput,
@@ -18,33 +14,18 @@ from nexigon_fake.wire.devices import (
 DEFAULT_LIMIT = 100
 
 
-def _order(stored: StoredEvent) -> tuple[object, int]:
-    return (stored.emitted_at, stored.sequence)
-
-
 def publish(ctx: Context, request: PublishDeviceEventsAction) -> Empty:
     """The hub stamps ``receivedAt``; an event id the device already has is ignored."""
     store = ctx.store
     device = store.device(request.device_id)
-    received_at = format_timestamp(store.now())
+    received_at = store.now()
+    log = device.events
+    if log is None:
+        log = device.events = EventLog()
     for event in request.events:
-        if event.event_id in device.event_ids:
+        if event.event_id in log:
             continue
-        device.event_ids[event.event_id] = None
-        stored = StoredEvent(
-            emitted_at=parse_timestamp(event.emitted_at),
-            sequence=store.next_sequence(),
-            event=DeviceEvent(
-                event_id=event.event_id,
-                category=event.category,
-                severity=event.severity,
-                body=event.body,
-                attributes=event.attributes,
-                emitted_at=event.emitted_at,
-                received_at=received_at,
-            ),
-        )
-        bisect.insort(device.events, stored, key=_order)
+        log.add(event, received_at, store.next_sequence())
     return Empty()
 
 
@@ -52,5 +33,6 @@ def query(ctx: Context, request: QueryDeviceEventsAction) -> QueryDeviceEventsOu
     """Newest first by ``emittedAt``; ties newest recorded first."""
     device = ctx.store.device(request.device_id)
     limit = DEFAULT_LIMIT if request.limit is None else request.limit
-    newest = device.events[-limit:]
-    return QueryDeviceEventsOutput(events=[stored.event for stored in reversed(newest)])
+    if device.events is None:
+        return QueryDeviceEventsOutput(events=[])
+    return QueryDeviceEventsOutput(events=device.events.newest(limit))

@@ -157,5 +157,5 @@ def _listing_item(store: Store, device: Device) -> QueryProjectDevicesItem:
 def query_audit_log(ctx: Context, request: QueryAuditLogEventsAction) -> QueryAuditLogEventsOutput:
     store = ctx.store
     project = store.project(request.project_id)
-    indexes = store.audit_by_project.get(project.project_id, [])
+    indexes = store.audit.for_project(project.project_id)
     return QueryAuditLogEventsOutput(events=derived.audit_events(store, indexes))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import msgspec
+
 from nexigon_fake.clock import format_timestamp
 from nexigon_fake.errors import MSG_DEVICE_CANNOT_PROTECT, MSG_PROTECTED_PROPERTY, ForbiddenError
 from nexigon_fake.model import Device, Property
@@ -58,13 +60,13 @@ def set_property(ctx: Context, request: SetDevicePropertyAction) -> SetDevicePro
     if current is None:
         device.properties[request.name] = Property(
             name=request.name,
-            value=request.value,
+            encoded_value=msgspec.json.encode(request.value),
             protected=bool(request.protected),
             version=1,
             last_updated=now,
         )
     else:
-        current.value = request.value
+        current.encoded_value = msgspec.json.encode(request.value)
         current.version += 1
         current.last_updated = now
         if request.protected is not None:

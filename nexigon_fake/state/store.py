@@ -26,6 +26,7 @@ from nexigon_fake.model import (
     User,
     UserTokenRecord,
 )
+from nexigon_fake.state.audit_log import AuditLog
 from nexigon_fake.wire.actor import Actor
 
 
@@ -64,9 +65,7 @@ class Store:
         self.certificates_by_fingerprint: dict[str, dict[str, None]] = {}
         self.connections: dict[str, Connection] = {}
         self.repositories: dict[str, Repository] = {}
-        self.audit: list[AuditRecord] = []
-        self.audit_by_project: dict[str, list[int]] = {}
-        self.audit_by_device: dict[str, list[int]] = {}
+        self.audit = AuditLog()
         self.sequence = 0
         self.jwt_secret = ids.bytes(32)
         # device id -> (device revision, its device-listing item without the clock-bound
@@ -181,9 +180,4 @@ class Context:
             organization_id=organization_id,
             repository_id=repository_id,
         )
-        index = len(store.audit)
         store.audit.append(record)
-        if project_id is not None:
-            store.audit_by_project.setdefault(project_id, []).append(index)
-        if device_id is not None:
-            store.audit_by_device.setdefault(device_id, []).append(index)

@@ -371,7 +371,31 @@ MALFORMED: dict[str, tuple[Mutation, str]] = {
         "actor",
     ),
     "fixture record not an object": (lambda data, ids: data.update(fixture=[1]), "fixture"),
+    "audit time without offset": (
+        lambda data, ids: data["audit"][0].update(created_at="2026-05-04T07:00:00"),
+        "audit[0].created_at",
+    ),
+    "event ids disagree with the events": (
+        lambda data, ids: device_of(data, ids["first"])["event_ids"].popitem(),
+        "`event_ids` disagrees",
+    ),
+    "an event id twice": (
+        lambda data, ids: device_of(data, ids["first"])["events"].append(
+            copy.deepcopy(device_of(data, ids["first"])["events"][0])
+        ),
+        "two events with one id",
+    ),
+    "an event with two emission times": (
+        lambda data, ids: device_of(data, ids["first"])["events"][0].update(
+            emitted_at="2026-05-04T09:00:00Z"
+        ),
+        "two emission times",
+    ),
 }
+
+
+def device_of(data: dict[str, Any], device_id: str) -> dict[str, Any]:
+    return next(device for device in data["devices"] if device["device_id"] == device_id)
 
 
 def assert_refused(hub: Hub, data: Any, *fragments: str) -> InvalidError:

@@ -1,0 +1,107 @@
+"""One device's events, stored compactly: encoded records in one buffer, decoded when queried.
+
+Devices publish many small events; as Python objects each costs about 500 bytes, encoded about
+70. A record is an 8-byte sort key (the emission time), a 4-byte length and a msgpack payload
+whose first field is the event id, which is what duplicate suppression searches for.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from array import array
+from collections.abc import Iterator
+from typing import Any
+
+import msgspec
+
+from nexigon_fake.clock import format_timestamp, from_micros, parse_timestamp, to_micros
+from nexigon_fake.model import StoredEvent
+from nexigon_fake.wire.devices import DeviceEvent
+
+KEY_BYTES = 8
+LENGTH_BYTES = 4
+HEADER_BYTES = KEY_BYTES + LENGTH_BYTES
+PAYLOAD_FIELDS = 6
+# The payload is a fixed-size msgpack array, so the id starts one byte into it.
+ID_OFFSET = HEADER_BYTES + 1
+KEY_BIAS = 1 << 63  # signed microseconds to an unsigned, byte-comparable key
+
+
+class EventLog:
+    """Events ordered by emission time, ties in recording order; ids are unique."""
+
+    __slots__ = ("_buffer", "_order")
+
+    def __init__(self) -> None:
+        self._buffer = bytearray()
+        self._order = array("I")  # record starts, in event order
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def __contains__(self, event_id: str) -> bool:
+        needle = msgspec.msgpack.encode(event_id)
+        buffer = self._buffer
+        found = buffer.find(needle)
+        while found >= 0:
+            if found - ID_OFFSET in self._order:
+                return True
+            found = buffer.find(needle, found + 1)
+        return False
+
+    def add(self, event: DeviceEvent, received_at: dt.datetime | None, sequence: int) -> None:
+        """Store an event as received at ``received_at`` (``None`` only for restored events)."""
+        emitted = to_micros(parse_timestamp(event.emitted_at))
+        payload = msgspec.msgpack.encode(
+            (
+                event.event_id,
+                event.category,
+                event.severity,
+                None if received_at is None else to_micros(received_at),
+                sequence,
+                msgspec.json.encode((event.body, event.attributes)),
+            )
+        )
+        start = len(self._buffer)
+        self._buffer += (emitted + KEY_BIAS).to_bytes(KEY_BYTES, "big")
+        self._buffer += len(payload).to_bytes(LENGTH_BYTES, "big")
+        self._buffer += payload
+        bisect.insort_right(self._order, start, key=self._key)
+
+    def newest(self, limit: int) -> list[DeviceEvent]:
+        """The last ``limit`` events in event order, newest first."""
+        order = self._order
+        first = max(len(order) - limit, 0)
+        return [self._decode(order[i]).event for i in range(len(order) - 1, first - 1, -1)]
+
+    def __iter__(self) -> Iterator[StoredEvent]:
+        """Every event, oldest first."""
+        return (self._decode(start) for start in self._order)
+
+    def _key(self, start: int) -> bytes:
+        return bytes(self._buffer[start : start + KEY_BYTES])
+
+    def _decode(self, start: int) -> StoredEvent:
+        buffer = self._buffer
+        emitted = int.from_bytes(buffer[start : start + KEY_BYTES], "big") - KEY_BIAS
+        length = int.from_bytes(buffer[start + KEY_BYTES : start + HEADER_BYTES], "big")
+        payload = memoryview(buffer)[start + HEADER_BYTES : start + HEADER_BYTES + length]
+        event_id, category, severity, received, sequence, encoded = msgspec.msgpack.decode(payload)
+        body, attributes = _decode_json(encoded)
+        emitted_at = from_micros(emitted)
+        event = DeviceEvent(
+            event_id=event_id,
+            category=category,
+            severity=severity,
+            body=body,
+            attributes=attributes,
+            emitted_at=format_timestamp(emitted_at),
+            received_at=None if received is None else format_timestamp(from_micros(received)),
+        )
+        return StoredEvent(emitted_at=emitted_at, sequence=sequence, event=event)
+
+
+def _decode_json(encoded: bytes) -> tuple[Any, dict[str, Any]]:
+    body, attributes = msgspec.json.decode(encoded)
+    return body, attributes
