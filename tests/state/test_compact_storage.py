@@ -116,7 +116,7 @@ def test_an_event_id_inside_another_events_body_is_not_a_duplicate() -> None:
     assert hidden not in log
     log.add(event(hidden, "2026-05-04T07:00:00Z"), AT, 2)
     assert hidden in log
-    assert [stored.event.body for stored in log][0] == [hidden, {hidden: hidden}]
+    assert next(stored.event.body for stored in log) == [hidden, {hidden: hidden}]
 
 
 def test_event_bodies_read_back_exactly() -> None:
