@@ -83,7 +83,7 @@ from nexigon_fake.errors import (
     InvalidError,
 )
 from nexigon_fake.faults import COMMAND_ACTION, Firing
-from nexigon_fake.state import derived
+from nexigon_fake.state import derived, property_codec
 from nexigon_fake.state.access import check
 from nexigon_fake.state.properties import remove_property, set_property
 from nexigon_fake.state.store import Context
@@ -281,7 +281,7 @@ class Commands:
         store = self._hub.store
         device = store.device(device_id)
         commands = self._handlers.get(device_id, {})
-        current = device.properties.get(derived.COMMANDS_PROPERTY)
+        current = property_codec.read(device, derived.COMMANDS_PROPERTY)
         if not commands:
             if current is not None:
                 remove_property(

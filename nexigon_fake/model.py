@@ -10,8 +10,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import msgspec
-
 from nexigon_fake.wire.actor import Actor
 from nexigon_fake.wire.devices import ConnectionEndReason, DeviceCertificateStatus, DeviceEvent
 from nexigon_fake.wire.organizations import RepositoryVisibility
@@ -112,17 +110,13 @@ class Connection:
 
 @dataclass(slots=True)
 class Property:
-    """A property's value is kept as its JSON text: far smaller than the decoded objects."""
+    """A property as read; devices keep theirs encoded (``state/property_codec.py``)."""
 
     name: str
-    encoded_value: bytes
+    value: Any
     protected: bool
     version: int
     last_updated: dt.datetime
-
-    @property
-    def value(self) -> Any:
-        return msgspec.json.decode(self.encoded_value)
 
 
 @dataclass(slots=True)
@@ -141,11 +135,12 @@ class Device:
     fingerprint: str
     name: str | None
     created_at: dt.datetime
-    certificate_ids: dict[str, None] = field(default_factory=dict)
+    # Tuples where a device holds only a few ids: far smaller than dicts.
+    certificate_ids: tuple[str, ...] = ()
     connection_ids: dict[str, None] = field(default_factory=dict)
-    open_connection_ids: dict[str, None] = field(default_factory=dict)
+    open_connection_ids: tuple[str, ...] = ()
     last_connected_at: dt.datetime | None = None
-    properties: dict[str, Property] = field(default_factory=dict)
+    properties: dict[str, bytes] = field(default_factory=dict)  # name -> encoded Property
     events: EventLog | None = None  # made on the first event
     # Bumped by every change a device listing shows (name, properties, certificates,
     # connections), so listings can reuse what they derived before.

@@ -34,6 +34,7 @@ from nexigon_fake.model import (
     UserTokenRecord,
 )
 from nexigon_fake.snapshot_checks import MSG_BAD_SNAPSHOT, check, check_records
+from nexigon_fake.state import property_codec
 from nexigon_fake.state.event_log import EventLog
 from nexigon_fake.state.store import Options, Store
 
@@ -82,19 +83,19 @@ class StoredDevice(msgspec.Struct, kw_only=True):
             fingerprint=device.fingerprint,
             name=device.name,
             created_at=device.created_at,
-            certificate_ids=device.certificate_ids,
+            certificate_ids=dict.fromkeys(device.certificate_ids),
             connection_ids=device.connection_ids,
-            open_connection_ids=device.open_connection_ids,
+            open_connection_ids=dict.fromkeys(device.open_connection_ids),
             last_connected_at=device.last_connected_at,
             properties={
-                name: StoredProperty(
+                prop.name: StoredProperty(
                     name=prop.name,
                     value=prop.value,
                     protected=prop.protected,
                     version=prop.version,
                     last_updated=prop.last_updated,
                 )
-                for name, prop in device.properties.items()
+                for prop in property_codec.read_all(device)
             },
             events=events,
             event_ids=dict.fromkeys(stored.event.event_id for stored in events),
@@ -108,22 +109,21 @@ class StoredDevice(msgspec.Struct, kw_only=True):
             fingerprint=self.fingerprint,
             name=self.name,
             created_at=self.created_at,
-            certificate_ids=self.certificate_ids,
+            certificate_ids=tuple(self.certificate_ids),
             connection_ids=self.connection_ids,
-            open_connection_ids=self.open_connection_ids,
+            open_connection_ids=tuple(self.open_connection_ids),
             last_connected_at=self.last_connected_at,
-            properties={
-                name: Property(
-                    name=prop.name,
-                    encoded_value=msgspec.json.encode(prop.value),
-                    protected=prop.protected,
-                    version=prop.version,
-                    last_updated=prop.last_updated,
-                )
-                for name, prop in self.properties.items()
-            },
             revision=self.revision,
         )
+        for name, prop in self.properties.items():
+            restored = Property(
+                name=name,
+                value=prop.value,
+                protected=prop.protected,
+                version=prop.version,
+                last_updated=prop.last_updated,
+            )
+            property_codec.write(device, restored)
         if self.events:
             device.events = EventLog()
             for stored in sorted(self.events, key=lambda stored: stored.sequence):
@@ -278,7 +278,6 @@ def _fill(store: Store, snapshot: Snapshot) -> None:
     }
     store.deployment_tokens_by_secret = {t.secret: t.token_id for t in snapshot.deployment_tokens}
     for certificate in snapshot.certificates:
-        by_fingerprint = store.certificates_by_fingerprint.setdefault(certificate.fingerprint, {})
-        by_fingerprint[certificate.certificate_id] = None
+        store.add_certificate_holder(certificate.fingerprint, certificate.certificate_id)
     for record in snapshot.audit:
         store.audit.append(record)

@@ -8,6 +8,7 @@ over restored state and answer 500.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Container
 from typing import TYPE_CHECKING, Any
 
 from nexigon_fake.clock import parse_timestamp
@@ -58,7 +59,7 @@ class _Problems:
         if self.expect(table, key, where) and getattr(table[key], attribute) != owner:
             self.add(f"{where} lists {key}, which belongs to another {attribute}")
 
-    def back(self, holder: str, listed: dict[str, Any], key: str, where: str) -> None:
+    def back(self, holder: str, listed: Container[str], key: str, where: str) -> None:
         """``key`` must be listed by the entity it points at (both directions agree)."""
         if key not in listed:
             self.add(f"{where} is not listed by {holder}")
@@ -84,6 +85,9 @@ def check_records(snapshot: Snapshot) -> None:
             problems.add(f"{where} has two events with one id")
         if set(event_ids) != set(device.event_ids):
             problems.add(f"{where}: `event_ids` disagrees with its events")
+        for name, prop in device.properties.items():
+            if prop.last_updated.tzinfo is None:
+                problems.add(f"{where}: property {name} has a `last_updated` without offset")
         for stored in device.events:
             if not _same_instant(stored.emitted_at, stored.event.emitted_at):
                 problems.add(f"{where}: event {stored.event.event_id} has two emission times")
@@ -254,9 +258,11 @@ def _check_devices(store: Store, snapshot: Snapshot, problems: _Problems) -> Non
     for certificate in snapshot.certificates:
         where = f"certificate {certificate.certificate_id}"
         if problems.expect(store.devices, certificate.device_id, where):
-            listed = store.devices[certificate.device_id].certificate_ids
             problems.back(
-                f"device {certificate.device_id}", listed, certificate.certificate_id, where
+                f"device {certificate.device_id}",
+                store.devices[certificate.device_id].certificate_ids,
+                certificate.certificate_id,
+                where,
             )
     for connection in snapshot.connections:
         where = f"connection {connection.connection_id}"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from nexigon_fake.errors import MSG_DUPLICATE_CERTIFICATE, InvalidError
 from nexigon_fake.model import Certificate, Device
-from nexigon_fake.state.store import Context
+from nexigon_fake.state.store import Context, without
 from nexigon_fake.wire.common import Empty
 from nexigon_fake.wire.devices import (
     AddDeviceCertificateAction,
@@ -46,7 +46,7 @@ def add_certificate(
 ) -> Certificate:
     """Attach a certificate; if another device holds the fingerprint, all holders conflict."""
     store = ctx.store
-    holders = store.certificates_by_fingerprint.setdefault(fingerprint, {})
+    holders = store.certificate_holders(fingerprint)
     for certificate_id in holders:
         if store.certificates[certificate_id].device_id == device.device_id:
             raise InvalidError(
@@ -63,14 +63,14 @@ def add_certificate(
         first_seen=store.now(),
     )
     store.certificates[certificate.certificate_id] = certificate
-    device.certificate_ids[certificate.certificate_id] = None
+    device.certificate_ids += (certificate.certificate_id,)
     ctx.store.touch(device)
     _audit_status(ctx, "devices_CertificateAdded", certificate, device.project_id)
-    for other_id in list(holders):
+    for other_id in holders:
         other = store.certificates[other_id]
         if other.status != "Conflict":
             _set_status(ctx, other, "Conflict")
-    holders[certificate.certificate_id] = None
+    store.add_certificate_holder(fingerprint, certificate.certificate_id)
     return certificate
 
 
@@ -85,12 +85,9 @@ def delete(ctx: Context, request: DeleteDeviceCertificateAction) -> Empty:
     certificate = store.certificate(request.certificate_id)
     device = store.devices[certificate.device_id]
     del store.certificates[certificate.certificate_id]
-    del device.certificate_ids[certificate.certificate_id]
+    device.certificate_ids = without(device.certificate_ids, certificate.certificate_id)
     ctx.store.touch(device)
-    holders = store.certificates_by_fingerprint[certificate.fingerprint]
-    del holders[certificate.certificate_id]
-    if not holders:
-        del store.certificates_by_fingerprint[certificate.fingerprint]
+    store.remove_certificate_holder(certificate.fingerprint, certificate.certificate_id)
     ctx.audit(
         "devices_CertificateDeleted",
         {
@@ -113,7 +110,7 @@ def set_status(ctx: Context, request: SetDeviceCertificateStatusAction) -> Empty
 
 def find_on_device(ctx: Context, device: Device, fingerprint: str) -> Certificate | None:
     store = ctx.store
-    for certificate_id in store.certificates_by_fingerprint.get(fingerprint, {}):
+    for certificate_id in store.certificate_holders(fingerprint):
         certificate = store.certificates[certificate_id]
         if certificate.device_id == device.device_id:
             return certificate

@@ -5,7 +5,7 @@ from __future__ import annotations
 from nexigon_fake.clock import format_timestamp, whole_seconds
 from nexigon_fake.errors import MSG_CONNECTION_OTHER_DEVICE, InvalidError
 from nexigon_fake.model import Connection
-from nexigon_fake.state.store import Context
+from nexigon_fake.state.store import Context, without
 from nexigon_fake.wire.common import Empty
 from nexigon_fake.wire.devices import (
     DeviceConnectionLog,
@@ -44,7 +44,7 @@ def register(
     )
     store.connections[connection.connection_id] = connection
     device.connection_ids[connection.connection_id] = None
-    device.open_connection_ids[connection.connection_id] = None
+    device.open_connection_ids += (connection.connection_id,)
     if device.last_connected_at is None or now >= device.last_connected_at:
         device.last_connected_at = now
     ctx.store.touch(device)
@@ -59,7 +59,7 @@ def unregister(ctx: Context, request: UnregisterDeviceConnectionAction) -> Empty
         connection.ended_at = store.now()
         connection.end_reason = request.end_reason
         device = store.devices[connection.device_id]
-        device.open_connection_ids.pop(connection.connection_id)
+        device.open_connection_ids = without(device.open_connection_ids, connection.connection_id)
         ctx.store.touch(device)
     return Empty()
 

@@ -9,6 +9,7 @@ import msgspec
 
 from nexigon_fake.clock import format_timestamp, whole_seconds
 from nexigon_fake.model import AuditRecord, Device
+from nexigon_fake.state import property_codec
 from nexigon_fake.state.store import Store
 from nexigon_fake.wire.audit import AuditLogEvent, AuditLogEventAction
 from nexigon_fake.wire.devices import DeviceCommandManifest
@@ -47,7 +48,7 @@ def status(device: Device) -> DeviceStatus:
     """offline unless connected; then the reported health, ``healthy`` when unreadable."""
     if not device.open_connection_ids:
         return "offline"
-    health = device.properties.get(HEALTH_PROPERTY)
+    health = property_codec.read(device, HEALTH_PROPERTY)
     health_value = None if health is None else health.value
     if isinstance(health_value, dict):
         reported = health_value.get("status")
@@ -57,7 +58,7 @@ def status(device: Device) -> DeviceStatus:
 
 
 def hostname(device: Device) -> str | None:
-    info = device.properties.get(SYSTEM_INFO_PROPERTY)
+    info = property_codec.read(device, SYSTEM_INFO_PROPERTY)
     info_value = None if info is None else info.value
     if not isinstance(info_value, dict):
         return None
@@ -71,7 +72,7 @@ def pending_certificates(store: Store, device: Device) -> int:
 
 def command_manifest(device: Device) -> DeviceCommandManifest:
     """The manifest the device published; empty when missing or malformed."""
-    prop = device.properties.get(COMMANDS_PROPERTY)
+    prop = property_codec.read(device, COMMANDS_PROPERTY)
     if prop is None:
         return DeviceCommandManifest(commands=[])
     try:

@@ -128,10 +128,7 @@ def remove_device(store: Store, device: Device) -> None:
     del project.devices_by_fingerprint[device.fingerprint]
     for certificate_id in device.certificate_ids:
         certificate = store.certificates.pop(certificate_id)
-        holders = store.certificates_by_fingerprint[certificate.fingerprint]
-        del holders[certificate_id]
-        if not holders:
-            del store.certificates_by_fingerprint[certificate.fingerprint]
+        store.remove_certificate_holder(certificate.fingerprint, certificate_id)
     for connection_id in device.connection_ids:
         del store.connections[connection_id]
     del store.devices[device.device_id]

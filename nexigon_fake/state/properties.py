@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import msgspec
-
 from nexigon_fake.clock import format_timestamp
 from nexigon_fake.errors import MSG_DEVICE_CANNOT_PROTECT, MSG_PROTECTED_PROPERTY, ForbiddenError
 from nexigon_fake.model import Device, Property
+from nexigon_fake.state import property_codec
 from nexigon_fake.state.store import Context
 from nexigon_fake.wire.actor import DeviceActor
 from nexigon_fake.wire.devices import (
@@ -47,7 +46,7 @@ def set_property(ctx: Context, request: SetDevicePropertyAction) -> SetDevicePro
     """Permissions first, then compare-and-swap; a new property starts at version 1."""
     store = ctx.store
     device = store.device(request.device_id)
-    current = device.properties.get(request.name)
+    current = property_codec.read(device, request.name)
     if isinstance(ctx.actor, DeviceActor) and request.protected:
         raise ForbiddenError(MSG_DEVICE_CANNOT_PROTECT)
     _guard_device(ctx, current, request.name)
@@ -56,21 +55,20 @@ def set_property(ctx: Context, request: SetDevicePropertyAction) -> SetDevicePro
             return SetDevicePropertyDeleted()
         if current.version != request.expected_version:
             return SetDevicePropertyVersionConflict(current_version=current.version)
-    now = store.now()
     if current is None:
-        device.properties[request.name] = Property(
-            name=request.name,
-            encoded_value=msgspec.json.encode(request.value),
-            protected=bool(request.protected),
-            version=1,
-            last_updated=now,
-        )
+        protected = bool(request.protected)
+        version = 1
     else:
-        current.encoded_value = msgspec.json.encode(request.value)
-        current.version += 1
-        current.last_updated = now
-        if request.protected is not None:
-            current.protected = request.protected
+        protected = current.protected if request.protected is None else request.protected
+        version = current.version + 1
+    updated = Property(
+        name=request.name,
+        value=request.value,
+        protected=protected,
+        version=version,
+        last_updated=store.now(),
+    )
+    property_codec.write(device, updated)
     ctx.store.touch(device)
     _audit(ctx, "devices_PropertySet", device, request.name)
     return SetDevicePropertySet()
@@ -88,7 +86,7 @@ def _wire(prop: Property) -> DeviceProperty:
 
 def get_property(ctx: Context, request: GetDevicePropertyAction) -> GetDevicePropertyOutput:
     device = ctx.store.device(request.device_id)
-    prop = device.properties.get(request.name)
+    prop = property_codec.read(device, request.name)
     if prop is None:
         return GetDevicePropertyNotFound()
     return GetDevicePropertyFound(
@@ -104,7 +102,7 @@ def remove_property(
     ctx: Context, request: RemoveDevicePropertyAction
 ) -> RemoveDevicePropertyOutput:
     device = ctx.store.device(request.device_id)
-    current = device.properties.get(request.name)
+    current = property_codec.read(device, request.name)
     if current is None:
         return RemoveDevicePropertyNotFound()
     _guard_device(ctx, current, request.name)
@@ -119,5 +117,5 @@ def query_properties(
 ) -> QueryDevicePropertiesOutput:
     device = ctx.store.device(request.device_id)
     return QueryDevicePropertiesOutput(
-        properties={name: _wire(prop) for name, prop in device.properties.items()}
+        properties={prop.name: _wire(prop) for prop in property_codec.read_all(device)}
     )

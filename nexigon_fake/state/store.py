@@ -30,6 +30,11 @@ from nexigon_fake.state.audit_log import AuditLog
 from nexigon_fake.wire.actor import Actor
 
 
+def without(ids: tuple[str, ...], removed: str) -> tuple[str, ...]:
+    """``ids`` less one id: removal from the small tuples entities keep ids in."""
+    return tuple(kept for kept in ids if kept != removed)
+
+
 def not_found(entity: str, entity_id: str) -> NotFoundError:
     return NotFoundError(MSG_ENTITY_NOT_FOUND.format(entity=entity, entity_id=entity_id))
 
@@ -62,7 +67,8 @@ class Store:
         self.deployment_tokens_by_secret: dict[str, str] = {}
         self.devices: dict[str, Device] = {}
         self.certificates: dict[str, Certificate] = {}
-        self.certificates_by_fingerprint: dict[str, dict[str, None]] = {}
+        # fingerprint -> ids of the certificates carrying it (one, unless in conflict)
+        self.certificates_by_fingerprint: dict[str, tuple[str, ...]] = {}
         self.connections: dict[str, Connection] = {}
         self.repositories: dict[str, Repository] = {}
         self.audit = AuditLog()
@@ -79,6 +85,20 @@ class Store:
         """Something a device listing shows has changed for this device."""
         device.revision += 1
         self.projects[device.project_id].listing_revision += 1
+
+    def certificate_holders(self, fingerprint: str) -> tuple[str, ...]:
+        return self.certificates_by_fingerprint.get(fingerprint, ())
+
+    def add_certificate_holder(self, fingerprint: str, certificate_id: str) -> None:
+        holders = self.certificates_by_fingerprint.get(fingerprint, ())
+        self.certificates_by_fingerprint[fingerprint] = (*holders, certificate_id)
+
+    def remove_certificate_holder(self, fingerprint: str, certificate_id: str) -> None:
+        holders = without(self.certificates_by_fingerprint[fingerprint], certificate_id)
+        if holders:
+            self.certificates_by_fingerprint[fingerprint] = holders
+        else:
+            del self.certificates_by_fingerprint[fingerprint]
 
     def now(self) -> dt.datetime:
         return self.clock.now()
