@@ -103,6 +103,12 @@ def parse_timestamp(text: str) -> dt.datetime:
         raise ValueError("timestamp is out of range") from None
 
 
+@functools.lru_cache(maxsize=4096)
+def minute_stamp(instant: dt.datetime) -> str:
+    """``YYYYMMDD-HHMM`` in UTC, the stamp dated ids start with."""
+    return instant.astimezone(UTC).strftime("%Y%m%d-%H%M")
+
+
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=UTC)
 MICROSECOND = dt.timedelta(microseconds=1)
 

@@ -12,6 +12,8 @@ import hashlib
 import random
 import re
 
+from nexigon_fake.clock import minute_stamp
+
 BASE58_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 BASE58_CLASS = "[1-9A-HJ-NP-Za-km-z]"
 BASE36_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
@@ -95,8 +97,7 @@ class IdSource:
         return f"{tag}_{self.raw(FLAT_TAGS[tag])}"
 
     def dated(self, tag: str, instant: dt.datetime) -> str:
-        stamp = instant.astimezone(dt.UTC).strftime("%Y%m%d-%H%M")
-        return f"{tag}_{stamp}-{self.raw(8)}"
+        return f"{tag}_{minute_stamp(instant)}-{self.raw(8)}"
 
     def secret(self, tag: str) -> str:
         return f"{tag}_{self.raw(FLAT_TAGS[tag])}"

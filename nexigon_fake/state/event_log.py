@@ -1,8 +1,9 @@
 """One device's events, stored compactly: encoded records in one buffer, decoded when queried.
 
 Devices publish many small events; as Python objects each costs about 500 bytes, encoded about
-70. A record is an 8-byte sort key (the emission time), a 4-byte length and a msgpack payload
-whose first field is the event id, which is what duplicate suppression searches for.
+55. A record is an 8-byte sort key (the emission time), a 4-byte length and a msgpack payload
+whose first field is the event id, which is what duplicate suppression searches for; the
+receipt time is kept as its distance from the emission time, usually a few bytes.
 """
 
 from __future__ import annotations
@@ -11,18 +12,19 @@ import bisect
 import datetime as dt
 from array import array
 from collections.abc import Iterator
-from typing import Any
+from typing import get_args
 
 import msgspec
 
 from nexigon_fake.clock import format_timestamp, from_micros, parse_timestamp, to_micros
 from nexigon_fake.model import StoredEvent
-from nexigon_fake.wire.devices import DeviceEvent
+from nexigon_fake.wire.devices import DeviceEvent, DeviceEventSeverity
 
 KEY_BYTES = 8
 LENGTH_BYTES = 4
 HEADER_BYTES = KEY_BYTES + LENGTH_BYTES
-PAYLOAD_FIELDS = 6
+SEVERITIES: tuple[DeviceEventSeverity, ...] = get_args(DeviceEventSeverity)
+SEVERITY_INDEX = {severity: index for index, severity in enumerate(SEVERITIES)}
 # The payload is a fixed-size msgpack array, so the id starts one byte into it.
 ID_OFFSET = HEADER_BYTES + 1
 KEY_BIAS = 1 << 63  # signed microseconds to an unsigned, byte-comparable key
@@ -53,16 +55,20 @@ class EventLog:
     def add(self, event: DeviceEvent, received_at: dt.datetime | None, sequence: int) -> None:
         """Store an event as received at ``received_at`` (``None`` only for restored events)."""
         emitted = to_micros(parse_timestamp(event.emitted_at))
-        payload = msgspec.msgpack.encode(
-            (
-                event.event_id,
-                event.category,
-                event.severity,
-                None if received_at is None else to_micros(received_at),
-                sequence,
-                msgspec.json.encode((event.body, event.attributes)),
-            )
+        fields = (
+            event.event_id,
+            event.category,
+            SEVERITY_INDEX[event.severity],
+            None if received_at is None else to_micros(received_at) - emitted,
+            sequence,
+            event.body,
+            event.attributes,
         )
+        try:
+            payload = msgspec.msgpack.encode(fields)
+        except (OverflowError, msgspec.EncodeError):  # integers beyond 64 bits: keep JSON
+            as_json = msgspec.json.encode((event.body, event.attributes))
+            payload = msgspec.msgpack.encode((*fields[:5], as_json, None))
         start = len(self._buffer)
         self._buffer += (emitted + KEY_BIAS).to_bytes(KEY_BYTES, "big")
         self._buffer += len(payload).to_bytes(LENGTH_BYTES, "big")
@@ -87,21 +93,21 @@ class EventLog:
         emitted = int.from_bytes(buffer[start : start + KEY_BYTES], "big") - KEY_BIAS
         length = int.from_bytes(buffer[start + KEY_BYTES : start + HEADER_BYTES], "big")
         payload = memoryview(buffer)[start + HEADER_BYTES : start + HEADER_BYTES + length]
-        event_id, category, severity, received, sequence, encoded = msgspec.msgpack.decode(payload)
-        body, attributes = _decode_json(encoded)
+        event_id, category, severity, received, sequence, body, attributes = msgspec.msgpack.decode(
+            payload
+        )
+        if isinstance(body, bytes):  # JSON values are never bytes: this is the JSON fallback
+            body, attributes = msgspec.json.decode(body)
         emitted_at = from_micros(emitted)
         event = DeviceEvent(
             event_id=event_id,
             category=category,
-            severity=severity,
+            severity=SEVERITIES[severity],
             body=body,
             attributes=attributes,
             emitted_at=format_timestamp(emitted_at),
-            received_at=None if received is None else format_timestamp(from_micros(received)),
+            received_at=None
+            if received is None
+            else format_timestamp(from_micros(emitted + received)),
         )
         return StoredEvent(emitted_at=emitted_at, sequence=sequence, event=event)
-
-
-def _decode_json(encoded: bytes) -> tuple[Any, dict[str, Any]]:
-    body, attributes = msgspec.json.decode(encoded)
-    return body, attributes
