@@ -212,12 +212,16 @@ def take(
 
 
 def decode(data: dict[str, Any] | bytes | str) -> Snapshot:
+    """Data given as Python objects goes through JSON, as a snapshot's values must (the hub
+    stores property values, event bodies and audit data encoded)."""
     try:
-        if isinstance(data, bytes | str):
-            return msgspec.json.decode(data, type=Snapshot)
-        return msgspec.convert(data, Snapshot)
+        if not isinstance(data, bytes | str):
+            data = msgspec.json.encode(data)
+        return msgspec.json.decode(data, type=Snapshot)
     except (msgspec.ValidationError, msgspec.DecodeError) as error:
         raise InvalidError(MSG_BAD_SNAPSHOT.format(detail=error)) from None
+    except (msgspec.EncodeError, TypeError) as error:
+        raise InvalidError(MSG_BAD_SNAPSHOT.format(detail=f"not JSON data: {error}")) from None
 
 
 def restore(data: dict[str, Any] | bytes | str) -> Restored:

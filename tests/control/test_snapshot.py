@@ -584,3 +584,21 @@ def test_restored_credentials_keep_working(rich: tuple[Hub, dict[str, str]]) -> 
     with pytest.raises(ActionError) as info:
         Hub().invoke("actor_GetActor", {}, token=original.admin_token)
     assert info.value.status == 401  # the token is the restored hub's, not any hub's
+
+
+def test_python_values_that_are_not_json_are_invalid(rich: tuple[Hub, dict[str, str]]) -> None:
+    """The hub keeps values encoded, so a snapshot given as objects must be JSON data."""
+    original, ids = rich
+    data = original.snapshot()
+    device_of(data, ids["first"])["properties"]["app.config"]["value"] = {"at": object()}
+    assert_refused(Hub(seed=8), data, "not JSON data")
+
+
+def test_python_values_restore_as_their_json_form(rich: tuple[Hub, dict[str, str]]) -> None:
+    original, ids = rich
+    data = original.snapshot()
+    device_of(data, ids["first"])["properties"]["app.config"]["value"] = ("a", 1.5)
+    restored = Hub()
+    restored.restore(data)
+    found = restored.invoke("devices_GetProperty", {"deviceId": ids["first"], "name": "app.config"})
+    assert found["value"] == ["a", 1.5]
