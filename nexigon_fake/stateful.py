@@ -23,7 +23,8 @@ reset one). The machine runs with the client's rights: an instance administrator
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any, ClassVar, cast
 
 import msgspec
@@ -102,6 +103,23 @@ def _probes() -> dict[str, list[tuple[str, str]]]:
 PROBES = _probes()
 
 
+@dataclass(frozen=True)
+class EntityKind:
+    """How rules aim at one kind of entity: the payload field naming it, the label of its draws
+    in a failing example, its id tag (for probes), and the model's table of live ones."""
+
+    field: str
+    label: str
+    tag: str
+    live: Callable[[ContractModel], Mapping[str, object]]
+
+
+PROJECT = EntityKind("projectId", "project", "p", lambda model: model.projects)
+TOKEN = EntityKind("tokenId", "token", "deployment_id", lambda model: model.tokens)
+DEVICE = EntityKind("deviceId", "device", "d", lambda model: model.devices)
+CERTIFICATE = EntityKind("certificateId", "certificate", "d_c", lambda model: model.certificates)
+
+
 class ContractMachine(RuleBasedStateMachine):
     """The contract; use ``contract_machine(make_client)`` to bind it to a client."""
 
@@ -152,7 +170,13 @@ class ContractMachine(RuleBasedStateMachine):
 
     def call_empty(self, action: str, payload: dict[str, Any]) -> None:
         """A call that must succeed with ``{}``."""
-        self.agree(self.call(action, payload), {}, f"the answer of {action}")
+        self._call_expecting(action, payload, {}, f"the answer of {action}")
+
+    def _call_expecting(
+        self, action: str, payload: dict[str, Any], expected: Any, what: str
+    ) -> None:
+        """A call that must succeed with exactly the model's answer; ``what`` names it."""
+        self.agree(self.call(action, payload), expected, what)
 
     def call_failing(self, action: str, payload: dict[str, Any], kind: str, status: int) -> None:
         """A call that must fail with this error kind and HTTP status."""
@@ -191,14 +215,50 @@ class ContractMachine(RuleBasedStateMachine):
     def pick(data: st.DataObject, items: Any, label: str) -> Any:
         return data.draw(st.sampled_from(list(items)), label=label)
 
+    # Aiming at the model's entities.
+
+    def _payload_for(self, data: st.DataObject, action: str, kind: EntityKind) -> dict[str, Any]:
+        """A valid payload of ``action`` naming a live entity of ``kind`` for certain: the
+        strategies' ids may be fresh ones that name nothing."""
+        payload = self.payload(data, action)
+        payload[kind.field] = self.pick(data, kind.live(self.model), kind.label)
+        return payload
+
+    def _edit(self, data: st.DataObject, action: str, kind: EntityKind) -> dict[str, Any]:
+        """``action`` on a live entity of ``kind``, which must answer ``{}``; the payload sent,
+        for the model to apply."""
+        payload = self._payload_for(data, action, kind)
+        self.call_empty(action, payload)
+        return payload
+
+    def _delete(
+        self, data: st.DataObject, action: str, kind: EntityKind, forget: Callable[[str], None]
+    ) -> None:
+        """Delete a live entity of ``kind``; from then on it is gone (see ``_probe``)."""
+        entity_id = self.pick(data, kind.live(self.model), kind.label)
+        self.call_empty(action, {kind.field: entity_id})
+        forget(entity_id)
+        self._probe(data, kind.tag, entity_id)
+
+    def _refused_as_duplicate(self, action: str, payload: dict[str, Any], duplicate: bool) -> bool:
+        """A duplicate (a taken fingerprint or id) must be refused as Invalid 400."""
+        if duplicate:
+            self.call_failing(action, payload, "Invalid", 400)
+        return duplicate
+
+    def _call_creating(self, action: str, payload: dict[str, Any], kind: EntityKind) -> str:
+        """A create call, whose new id must name no other entity, live or deleted."""
+        new_id: str = self.call(action, payload)[kind.field]
+        known = new_id in kind.live(self.model) or new_id in self.model.deleted[kind.tag]
+        assert not known, f"{action} answered the id of another {kind.label}, {new_id}"
+        return new_id
+
     # Projects and deployment tokens.
 
     def _create_project(self, data: st.DataObject) -> str:
         payload = self.payload(data, "projects_Create")
         payload["organizationId"] = self.model.organization_id
-        project_id: str = self.call("projects_Create", payload)["projectId"]
-        known = project_id in self.model.projects or project_id in self.model.deleted["p"]
-        assert not known, f"projects_Create answered the id of another project, {project_id}"
+        project_id = self._call_creating("projects_Create", payload, PROJECT)
         self.model.create_project(project_id, payload["name"])
         return project_id
 
@@ -219,24 +279,18 @@ class ContractMachine(RuleBasedStateMachine):
     @precondition(lambda self: self.model.projects)
     @rule(data=st.data())
     def rename_project(self, data: st.DataObject) -> None:
-        payload = self.payload(data, "projects_SetName")
-        payload["projectId"] = self.pick(data, self.model.projects, "project")
-        self.call_empty("projects_SetName", payload)
+        payload = self._edit(data, "projects_SetName", PROJECT)
         self.model.rename_project(payload["projectId"], payload["name"])
 
     @precondition(lambda self: len(self.model.projects) > 1)  # keep one to fill
     @rule(data=st.data())
     def delete_project(self, data: st.DataObject) -> None:
-        project_id = self.pick(data, self.model.projects, "project")
-        self.call_empty("projects_Delete", {"projectId": project_id})
-        self.model.delete_project(project_id)
-        self._probe(data, "p", project_id)
+        self._delete(data, "projects_Delete", PROJECT, self.model.delete_project)
 
     @precondition(lambda self: self.model.projects)
     @rule(data=st.data())
     def create_token(self, data: st.DataObject) -> None:
-        payload = self.payload(data, "projects_CreateDeploymentToken")
-        payload["projectId"] = self.pick(data, self.model.projects, "project")
+        payload = self._payload_for(data, "projects_CreateDeploymentToken", PROJECT)
         output = self.call("projects_CreateDeploymentToken", payload)
         token_id, secret = output["tokenId"], output["token"]
         public = "deployment_id_" + secret.removeprefix("deployment_")[:22]
@@ -247,64 +301,52 @@ class ContractMachine(RuleBasedStateMachine):
     @precondition(lambda self: self.model.tokens)
     @rule(data=st.data())
     def set_token_flags(self, data: st.DataObject) -> None:
-        payload = self.payload(data, "projects_SetDeploymentTokenFlags")
-        payload["tokenId"] = self.pick(data, self.model.tokens, "token")
-        self.call_empty("projects_SetDeploymentTokenFlags", payload)
+        payload = self._edit(data, "projects_SetDeploymentTokenFlags", TOKEN)
         self.model.set_token_flags(payload["tokenId"], payload["flags"].get("autoAccept"))
 
     @precondition(lambda self: self.model.tokens)
     @rule(data=st.data())
     def delete_token(self, data: st.DataObject) -> None:
-        token_id = self.pick(data, self.model.tokens, "token")
-        self.call_empty("projects_DeleteDeploymentToken", {"tokenId": token_id})
-        self.model.delete_token(token_id)
-        self._probe(data, "deployment_id", token_id)
+        self._delete(data, "projects_DeleteDeploymentToken", TOKEN, self.model.delete_token)
 
     # Devices and certificates.
 
     @precondition(lambda self: self.model.projects and len(self.model.devices) < MAX_DEVICES)
     @rule(data=st.data())
     def create_device(self, data: st.DataObject) -> None:
-        payload = self.payload(data, "devices_Create")
-        payload["projectId"] = project_id = self.pick(data, self.model.projects, "project")
+        payload = self._payload_for(data, "devices_Create", PROJECT)
+        project_id = payload["projectId"]
         used = [device.fingerprint for device in self.model.devices.values()]
         if len(used) > 0 and data.draw(st.booleans(), label="reuse a fingerprint"):
             payload["fingerprint"] = self.pick(data, used, "fingerprint")
-        if self.model.fingerprint_taken(project_id, payload["fingerprint"]):
-            self.call_failing("devices_Create", payload, "Invalid", 400)
+        taken = self.model.fingerprint_taken(project_id, payload["fingerprint"])
+        if self._refused_as_duplicate("devices_Create", payload, taken):
             return
-        device_id = self.call("devices_Create", payload)["deviceId"]
-        known = device_id in self.model.devices or device_id in self.model.deleted["d"]
-        assert not known, f"devices_Create answered the id of another device, {device_id}"
+        device_id = self._call_creating("devices_Create", payload, DEVICE)
         self.model.create_device(device_id, project_id, payload["fingerprint"])
 
     @precondition(lambda self: self.model.devices)
     @rule(data=st.data())
     def rename_device(self, data: st.DataObject) -> None:
-        payload = self.payload(data, "devices_SetName")
-        payload["deviceId"] = self.pick(data, self.model.devices, "device")
-        self.call_empty("devices_SetName", payload)
+        payload = self._edit(data, "devices_SetName", DEVICE)
         self.model.rename_device(payload["deviceId"], payload.get("name"))
 
     @precondition(lambda self: self.model.devices)
     @rule(data=st.data())
     def delete_device(self, data: st.DataObject) -> None:
-        device_id = self.pick(data, self.model.devices, "device")
-        self.call_empty("devices_Delete", {"deviceId": device_id})
-        self.model.delete_device(device_id)
-        self._probe(data, "d", device_id)
+        self._delete(data, "devices_Delete", DEVICE, self.model.delete_device)
 
     @precondition(lambda self: self.model.devices)
     @rule(data=st.data())
     def add_certificate(self, data: st.DataObject) -> None:
-        payload = self.payload(data, "devices_AddCertificate")
-        payload["deviceId"] = device_id = self.pick(data, self.model.devices, "device")
+        payload = self._payload_for(data, "devices_AddCertificate", DEVICE)
+        device_id = payload["deviceId"]
         held = [c.fingerprint for c in self.model.certificates.values()]
         if len(held) > 0 and data.draw(st.booleans(), label="reuse a certificate"):
             fingerprint = self.pick(data, held, "fingerprint")
             payload["fingerprint"] = data.draw(st.sampled_from([fingerprint, fingerprint.lower()]))
-        if self.model.has_certificate(device_id, payload["fingerprint"]):
-            self.call_failing("devices_AddCertificate", payload, "Invalid", 400)
+        taken = self.model.has_certificate(device_id, payload["fingerprint"])
+        if self._refused_as_duplicate("devices_AddCertificate", payload, taken):
             return
         certificate_id = self.call("devices_AddCertificate", payload)["certificateId"]
         known = certificate_id in self.model.certificates
@@ -316,19 +358,13 @@ class ContractMachine(RuleBasedStateMachine):
     @precondition(lambda self: self.model.certificates)
     @rule(data=st.data())
     def set_certificate_status(self, data: st.DataObject) -> None:
-        payload = self.payload(data, "devices_SetCertificateStatus")
-        payload["certificateId"] = self.pick(data, self.model.certificates, "certificate")
-        self.call_empty("devices_SetCertificateStatus", payload)
+        payload = self._edit(data, "devices_SetCertificateStatus", CERTIFICATE)
         self.model.set_certificate_status(payload["certificateId"], payload["status"])
 
     @precondition(lambda self: self.model.certificates)
     @rule(data=st.data())
     def delete_certificate(self, data: st.DataObject) -> None:
-        certificate_id = self.pick(data, self.model.certificates, "certificate")
-        payload = {"certificateId": certificate_id}
-        self.call_empty("devices_DeleteCertificate", payload)
-        self.model.delete_certificate(certificate_id)
-        self._probe(data, "d_c", certificate_id)
+        self._delete(data, "devices_DeleteCertificate", CERTIFICATE, self.model.delete_certificate)
 
     # Connections and the clock.
 
@@ -353,18 +389,16 @@ class ContractMachine(RuleBasedStateMachine):
             self._unregister_connection(data)
 
     def _register_connection(self, data: st.DataObject, device_id: str) -> None:
-        payload = self.payload(data, "devices_RegisterConnection")
+        action = "devices_RegisterConnection"
+        payload = self.payload(data, action)
         payload["deviceId"] = device_id
         reuse = st.booleans()
         if len(self.model.connections) > 0 and data.draw(reuse, label="reuse a connection id"):
             payload["connectionId"] = self.pick(data, self.model.connections, "connection")
         connection_id = payload["connectionId"]
         outcome = self.model.register_connection(connection_id, device_id, payload["nodeId"])
-        if outcome == "taken":
-            self.call_failing("devices_RegisterConnection", payload, "Invalid", 400)
-        else:
-            output = self.call("devices_RegisterConnection", payload)
-            self.agree(output, {"connectionId": connection_id}, "devices_RegisterConnection")
+        if not self._refused_as_duplicate(action, payload, outcome == "taken"):
+            self._call_expecting(action, payload, {"connectionId": connection_id}, action)
 
     def _unregister_connection(self, data: st.DataObject) -> None:
         """Mostly an open connection; sometimes one already ended (it keeps its first end)."""
@@ -389,17 +423,21 @@ class ContractMachine(RuleBasedStateMachine):
 
     # Properties, events and device tokens.
 
-    def _property_name(self, data: st.DataObject, device_id: str, drawn: str) -> str:
-        names = [*self.model.devices[device_id].properties, HEALTH_PROPERTY, SYSTEM_INFO_PROPERTY]
-        return data.draw(st.sampled_from([*names, drawn]), label="property")
+    def _property_payload(self, data: st.DataObject, action: str) -> dict[str, Any]:
+        """A payload of ``action`` naming a device and a property: one it has, one the hub
+        derives status or hostname from, or the strategy's fresh name."""
+        payload = self._payload_for(data, action, DEVICE)
+        device = self.model.devices[payload["deviceId"]]
+        names = [*device.properties, HEALTH_PROPERTY, SYSTEM_INFO_PROPERTY, payload["name"]]
+        payload["name"] = data.draw(st.sampled_from(names), label="property")
+        return payload
 
     @precondition(lambda self: self.model.devices)
     @rule(data=st.data())
     def set_property(self, data: st.DataObject) -> None:
         """Any name: new ones, existing ones, and those the hub derives status and hostname from."""
-        payload = self.payload(data, "devices_SetProperty")
-        payload["deviceId"] = device_id = self.pick(data, self.model.devices, "device")
-        payload["name"] = name = self._property_name(data, device_id, payload["name"])
+        payload = self._property_payload(data, "devices_SetProperty")
+        name = payload["name"]
         derived = {
             HEALTH_PROPERTY: st.fixed_dictionaries(
                 {"status": st.sampled_from(["healthy", "degraded", "error", "unknown"])}
@@ -417,10 +455,8 @@ class ContractMachine(RuleBasedStateMachine):
         holders = [d for d in self.model.devices.values() if d.properties]
         device = self.pick(data, holders, "device")
         payload = self.payload(data, "devices_SetProperty")
-        payload["deviceId"], payload["name"] = (
-            device.device_id,
-            self.pick(data, device.properties, "property"),
-        )
+        payload["deviceId"] = device.device_id
+        payload["name"] = self.pick(data, device.properties, "property")
         self._set_property(data, payload, [None])
 
     def _set_property(
@@ -434,26 +470,24 @@ class ContractMachine(RuleBasedStateMachine):
         expected = self.model.set_property(
             device_id, name, payload["value"], payload.get("protected"), payload["expectedVersion"]
         )
-        output = self.call("devices_SetProperty", payload)
-        self.agree(output, expected, f"compare-and-swap of {name} on {device_id}")
+        what = f"compare-and-swap of {name} on {device_id}"
+        self._call_expecting("devices_SetProperty", payload, expected, what)
 
     @precondition(lambda self: self.model.devices)
     @rule(data=st.data())
     def remove_property(self, data: st.DataObject) -> None:
-        payload = self.payload(data, "devices_RemoveProperty")
-        payload["deviceId"] = device_id = self.pick(data, self.model.devices, "device")
-        payload["name"] = name = self._property_name(data, device_id, payload["name"])
+        payload = self._property_payload(data, "devices_RemoveProperty")
+        device_id, name = payload["deviceId"], payload["name"]
         expected = self.model.remove_property(device_id, name)
-        output = self.call("devices_RemoveProperty", payload)
-        self.agree(output, expected, f"removing {name} from {device_id}")
+        what = f"removing {name} from {device_id}"
+        self._call_expecting("devices_RemoveProperty", payload, expected, what)
         self.version_floor.pop((device_id, name), None)
 
     @precondition(lambda self: self.model.devices)
     @rule(data=st.data())
     def get_property(self, data: st.DataObject) -> None:
-        payload = self.payload(data, "devices_GetProperty")
-        payload["deviceId"] = device_id = self.pick(data, self.model.devices, "device")
-        payload["name"] = name = self._property_name(data, device_id, payload["name"])
+        payload = self._property_payload(data, "devices_GetProperty")
+        device_id, name = payload["deviceId"], payload["name"]
         output = self.model.normalize(self.call("devices_GetProperty", payload))
         view = self.model.property_view(device_id, name)
         expected = {"result": "NotFound"} if view is None else {"result": "Found", **view}
@@ -469,9 +503,8 @@ class ContractMachine(RuleBasedStateMachine):
     @precondition(lambda self: self.model.devices)
     @rule(data=st.data())
     def publish_events(self, data: st.DataObject) -> None:
-        payload = self.payload(data, "devices_PublishEvents")
-        payload["deviceId"] = device_id = self.pick(data, self.model.devices, "device")
-        events = payload["events"]
+        payload = self._payload_for(data, "devices_PublishEvents", DEVICE)
+        device_id, events = payload["deviceId"], payload["events"]
         known = list(self.model.devices[device_id].events)
         if events and known and data.draw(st.booleans(), label="resend a known event id"):
             events[0]["eventId"] = self.pick(data, known, "event")
@@ -483,10 +516,10 @@ class ContractMachine(RuleBasedStateMachine):
     @precondition(lambda self: self.model.devices)
     @rule(data=st.data())
     def issue_device_token(self, data: st.DataObject) -> None:
-        payload = self.payload(data, "devices_IssueDeviceToken")
-        payload["deviceId"] = device_id = self.pick(data, self.model.devices, "device")
+        payload = self._payload_for(data, "devices_IssueDeviceToken", DEVICE)
         jwt = self.call("devices_IssueDeviceToken", payload)["jwt"]
-        self.model.issue_token(jwt, device_id, payload.get("claims"), payload.get("validForSecs"))
+        claims, valid_for = payload.get("claims"), payload.get("validForSecs")
+        self.model.issue_token(jwt, payload["deviceId"], claims, valid_for)
 
     @precondition(lambda self: self.model.jwts)
     @rule(data=st.data())
