@@ -23,9 +23,10 @@ from typing import Any
 import msgspec
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route, WebSocketRoute
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from nexigon_fake import control
@@ -46,6 +47,7 @@ from nexigon_fake.openapi import build_openapi
 MAX_BODY_BYTES = 8 * 1024 * 1024
 MAX_SNAPSHOT_BYTES = 512 * 1024 * 1024  # whole fleets travel through PUT /_fake/state
 JSON = "application/json"
+JSON_BYTES = JSON.encode()
 CLOSE_NORMAL = 1000
 CLOSE_REFUSED_BASE = 4000  # + the HTTP status the refusal would have over HTTP
 MAX_CLOSE_REASON_BYTES = 123  # RFC 6455: a control frame's payload is at most 125 bytes
@@ -60,21 +62,27 @@ def _error(error: ActionError) -> Response:
     return _json(error.to_wire(), error.status)
 
 
-async def _read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
-    """The body, refused past ``limit`` bytes without reading it all."""
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit():
-        if int(declared) > limit:
-            raise InvalidError(MSG_BODY_TOO_LARGE.format(limit=limit), status=413)
-        return await request.body()  # the server delivers no more than the declared length
+async def _receive_body(receive: Receive, declared: str | None, limit: int) -> bytes:
+    """The body, refused past ``limit`` bytes (declared or counted) without reading it all."""
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise InvalidError(MSG_BODY_TOO_LARGE.format(limit=limit), status=413)
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise ClientDisconnect()
+        chunk: bytes = message.get("body", b"")
         size += len(chunk)
         if size > limit:
             raise InvalidError(MSG_BODY_TOO_LARGE.format(limit=limit), status=413)
         chunks.append(chunk)
-    return b"".join(chunks)
+        if not message.get("more_body", False):
+            return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+async def _read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
+    return await _receive_body(request.receive, request.headers.get("content-length"), limit)
 
 
 async def _read_object(request: Request, limit: int = MAX_BODY_BYTES) -> dict[str, Any]:
@@ -84,15 +92,53 @@ async def _read_object(request: Request, limit: int = MAX_BODY_BYTES) -> dict[st
 
 
 _CREDENTIAL_HEADERS = (b"authorization", b"x-device-fingerprint", b"x-client-cert")
+_INVOKE_HEADERS = (b"content-length", *_CREDENTIAL_HEADERS)
 
 
-def _credentials(request: Request) -> Credentials:
-    """The three credential headers, read in one pass over the raw headers (a hot path)."""
+def _invoke_headers(scope: Scope) -> dict[bytes, str]:
+    """The headers an action call reads, in one pass over the raw headers (a hot path)."""
     found: dict[bytes, str] = {}
-    for name, value in request.scope["headers"]:
-        if name in _CREDENTIAL_HEADERS and name not in found:
+    for name, value in scope["headers"]:
+        if name in _INVOKE_HEADERS and name not in found:
             found[name] = value.decode("latin-1")
-    return Credentials.from_headers(*(found.get(name) for name in _CREDENTIAL_HEADERS))
+    return found
+
+
+def _credentials(headers: dict[bytes, str]) -> Credentials:
+    return Credentials.from_headers(*(headers.get(name) for name in _CREDENTIAL_HEADERS))
+
+
+class _Invoke:
+    """``POST /api/v1/actions/invoke/{action}`` as a plain ASGI app: the hot path of every
+    client, so it skips building a Starlette request and response. Errors raised here reach
+    the app's exception handlers like any endpoint's."""
+
+    def __init__(self, hub: Hub) -> None:
+        self.hub = hub
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["method"] != "POST":
+            raise InvalidError(MSG_METHOD_NOT_ALLOWED.format(method=scope["method"]), status=405)
+        action = scope["path_params"]["action"]
+        headers = _invoke_headers(scope)
+        body = b""
+        try:
+            body = await _receive_body(receive, headers.get(b"content-length"), MAX_BODY_BYTES)
+            credentials = _credentials(headers)
+        except ActionError as error:  # refused before the hub saw it: journal it all the same
+            self.hub.record_refused(action, body, error)
+            raise
+        answer = self.hub.invoke_json(action, body, credentials)
+        if answer.latency_secs > 0:
+            await asyncio.sleep(answer.latency_secs)
+        status = 200 if answer.error is None else answer.error.status
+        output = answer.output_json
+        response_headers = [
+            (b"content-length", str(len(output)).encode()),
+            (b"content-type", JSON_BYTES),
+        ]
+        await send({"type": "http.response.start", "status": status, "headers": response_headers})
+        await send({"type": "http.response.body", "body": output})
 
 
 def _close_reason(error: ActionError) -> str:
@@ -122,23 +168,6 @@ def _openapi_body() -> bytes:
 def create_app(hub: Hub | None = None) -> Starlette:
     """An ASGI app serving ``hub`` (a fresh default hub if none is given)."""
     served = hub if hub is not None else Hub()
-
-    async def invoke(request: Request) -> Response:
-        if request.method != "POST":
-            raise InvalidError(MSG_METHOD_NOT_ALLOWED.format(method=request.method), status=405)
-        action = request.path_params["action"]
-        body = b""
-        try:
-            body = await _read_body(request)
-            credentials = _credentials(request)
-        except ActionError as error:  # refused before the hub saw it: journal it all the same
-            served.record_refused(action, body, error)
-            raise
-        answer = served.invoke_json(action, body, credentials)
-        if answer.latency_secs > 0:
-            await asyncio.sleep(answer.latency_secs)
-        status = 200 if answer.error is None else answer.error.status
-        return Response(answer.output_json, status_code=status, media_type=JSON)
 
     async def command(websocket: WebSocket) -> None:
         """One command invocation: an Invoke frame in; Log frames and a Done frame out."""
@@ -249,7 +278,7 @@ def create_app(hub: Hub | None = None) -> Starlette:
     methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
     return Starlette(
         routes=[
-            Route("/api/v1/actions/invoke/{action}", invoke, methods=methods),
+            Route("/api/v1/actions/invoke/{action}", _Invoke(served), methods=methods),
             Route("/api/v1/openapi.json", openapi, methods=["GET"]),
             WebSocketRoute("/api/v1/connect/command/{device_id}", command),
             Route("/_fake/health", no_query(health), methods=["GET"]),

@@ -640,6 +640,20 @@ async def test_chunked_body_over_8_mib_is_413(client: httpx.AsyncClient) -> None
 
 
 @pytest.mark.asyncio
+async def test_a_chunked_body_is_read_whole(client: httpx.AsyncClient, setup: Fixture) -> None:
+    body = f'{{"deviceId": "{setup.device_id}"}}'.encode()
+
+    async def chunks() -> AsyncIterator[bytes]:
+        for start in range(0, len(body), 5):
+            yield body[start : start + 5]
+
+    response = await client.post(ACTION_PATH + "devices_GetDetails", content=chunks())
+    assert "content-length" not in response.request.headers
+    assert response.status_code == 200, response.text
+    assert response.json()["deviceId"] == setup.device_id
+
+
+@pytest.mark.asyncio
 async def test_declared_length_over_8_mib_is_413_before_reading(
     client: httpx.AsyncClient,
 ) -> None:
