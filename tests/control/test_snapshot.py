@@ -517,6 +517,37 @@ def test_reset_after_reset_to_returns_to_that_baseline(
     assert continuation(hub, ids) == first_run
 
 
+def test_every_reset_to_the_same_baseline_is_that_baseline_exactly(
+    rich: tuple[Hub, dict[str, str]],
+) -> None:
+    """The second reset keeps the restored state, the later ones start from it: all alike."""
+    original, ids = rich
+    baseline = original.snapshot_json()
+    hub = Hub()
+    runs = []
+    for _ in range(4):
+        hub.reset_to(baseline)
+        assert hub.snapshot_json() == baseline
+        runs.append(continuation(hub, ids))
+        hub.reset()
+        assert hub.snapshot_json() == baseline
+    assert all(run == runs[0] for run in runs)
+    assert hub.snapshot_json() == baseline
+
+
+def test_a_new_baseline_replaces_the_kept_one(rich: tuple[Hub, dict[str, str]]) -> None:
+    original, _ = rich
+    hub = Hub()
+    for _ in range(3):
+        hub.reset_to(original.snapshot_json())  # equal, but a new object each time
+    make_project(hub, "later")
+    hub.set_baseline()
+    later = hub.snapshot_json()
+    for _ in range(3):
+        hub.reset()
+        assert hub.snapshot_json() == later
+
+
 def test_reset_to_clears_journal_and_faults(hub: Hub) -> None:
     make_project(hub)
     hub.faults.inject("*", kind="Internal")
