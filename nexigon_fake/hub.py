@@ -35,7 +35,7 @@ from nexigon_fake.errors import (
 from nexigon_fake.faults import Faults, Firing
 from nexigon_fake.ids import IdSource
 from nexigon_fake.journal import DEFAULT_JOURNAL_CAP, Journal
-from nexigon_fake.snapshot import Restored
+from nexigon_fake.snapshot import Restored, Snapshot
 from nexigon_fake.state import organizations
 from nexigon_fake.state.access import check
 from nexigon_fake.state.store import Context, Options, Store
@@ -270,6 +270,12 @@ class Hub:
 
     def snapshot(self) -> dict[str, Any]:
         """The whole state as JSON data; ``restore`` brings it back exactly."""
+        return snapshot.to_json_data(self._take_snapshot())
+
+    def snapshot_json(self) -> bytes:
+        return msgspec.json.encode(self._take_snapshot())
+
+    def _take_snapshot(self) -> Snapshot:
         with self.lock:
             return snapshot.take(
                 self.store,
@@ -279,9 +285,6 @@ class Hub:
                 self.default_organization_id,
                 None if self.fixture is None else self.fixture.to_json(),
             )
-
-    def snapshot_json(self) -> bytes:
-        return msgspec.json.encode(self.snapshot())
 
     def restore(self, data: dict[str, Any] | bytes | str) -> None:
         """Replace the whole state by a snapshot; a bad one is ``Invalid`` and changes nothing.

@@ -181,13 +181,14 @@ def take(
     admin_token: str,
     default_organization_id: str,
     fixture: dict[str, Any] | None = None,
-) -> dict[str, Any]:
-    snapshot = Snapshot(
+) -> Snapshot:
+    """The snapshot of a store; ``to_json_data`` or ``msgspec.json.encode`` writes it."""
+    return Snapshot(
         format=SNAPSHOT_FORMAT,
         seed=seed,
         options=store.options,
         clock=ClockState(now=store.clock.now(), frozen=store.clock.frozen),
-        random_state=store.ids.get_state(),  # a tuple, written as a JSON array below
+        random_state=store.ids.get_state(),  # a tuple, written as a JSON array
         jwt_secret=store.jwt_secret,
         sequence=store.sequence,
         admin_user_id=admin_user_id,
@@ -206,6 +207,9 @@ def take(
         audit=list(store.audit),
         fixture=fixture,
     )
+
+
+def to_json_data(snapshot: Snapshot) -> dict[str, Any]:
     data: dict[str, Any] = msgspec.to_builtins(snapshot)
     data["random_state"] = list(data["random_state"])  # plain JSON data, equal after a round trip
     return data
