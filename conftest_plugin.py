@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     import uvicorn
 
     from nexigon_fake import Hub
+    from nexigon_fake.snapshot import Baseline
 
 try:  # async fixtures need pytest-asyncio; everything else works without it
     import pytest_asyncio
@@ -111,16 +112,19 @@ class NexigonServer:
 class _Session:
     """Per pytest process (so per xdist worker): baselines and the live server."""
 
-    baselines: dict[HubSettings, bytes] = field(default_factory=dict)
+    baselines: dict[HubSettings, Baseline] = field(default_factory=dict)
     server: tuple[uvicorn.Server, threading.Thread, NexigonServer] | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def baseline(self, settings: HubSettings) -> bytes:
+    def baseline(self, settings: HubSettings) -> Baseline:
         """The snapshot a hub with these settings starts from (fixtures load once)."""
         with self.lock:
             found = self.baselines.get(settings)
             if found is None:
-                found = self.baselines[settings] = _build_hub(settings).snapshot_json()
+                from nexigon_fake.snapshot import Baseline
+
+                found = Baseline(_build_hub(settings).snapshot_json())
+                self.baselines[settings] = found
             return found
 
     def live_server(self) -> NexigonServer:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import pickle
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -35,7 +34,7 @@ from nexigon_fake.errors import (
 from nexigon_fake.faults import Faults, Firing
 from nexigon_fake.ids import IdSource
 from nexigon_fake.journal import DEFAULT_JOURNAL_CAP, Journal
-from nexigon_fake.snapshot import Restored, Snapshot
+from nexigon_fake.snapshot import Baseline, Restored, Snapshot
 from nexigon_fake.state import organizations
 from nexigon_fake.state.access import check
 from nexigon_fake.state.store import Context, Options, Store
@@ -196,10 +195,7 @@ class Hub:
         )
         self._install(store, admin.user_id, token.secret, organization.organization_id)
         self.fixture: LoadedFixture | None = None
-        self._baseline: bytes | None = None
-        # The baseline restored once more, pickled: restoring it again (every test's reset)
-        # then skips decoding and checking JSON, about six times faster for a large fleet.
-        self._baseline_restored: bytes | None = None
+        self._baseline: Baseline | None = None
         if config.fixture is not None:
             self.load_fixture(config.fixture)
             self.set_baseline()
@@ -238,20 +234,19 @@ class Hub:
             self.faults.reset(self.config.seed)
             self.commands.clear()
 
-    def reset_to(self, data: dict[str, Any] | bytes | str) -> None:
+    def reset_to(self, data: dict[str, Any] | bytes | str | Baseline) -> None:
         """Restore a snapshot, make it the baseline ``reset()`` returns to, clear journal,
-        faults and command handlers: one test's starting point, whatever the previous test did."""
+        faults and command handlers: one test's starting point, whatever the previous test did.
+
+        A ``Baseline`` restores fastest when it is used again and again (every test's reset).
+        """
         with self.lock:
-            if data is self._baseline and self._baseline_restored is not None:
-                self._install_restored(pickle.loads(self._baseline_restored))
+            if isinstance(data, Baseline):
+                self._install_restored(data.restore())
+                self._baseline = data
             else:
-                restored = snapshot.restore(data)
-                self._install_restored(restored)
-                if data is self._baseline:  # a second time: it is worth keeping restored
-                    self._baseline_restored = pickle.dumps(restored, pickle.HIGHEST_PROTOCOL)
-                else:
-                    self._baseline = data if isinstance(data, bytes) else self.snapshot_json()
-                    self._baseline_restored = None
+                self._install_restored(snapshot.restore(data))
+                self._baseline = Baseline(data if isinstance(data, bytes) else self.snapshot_json())
             self.journal.reset()
             self.faults.reset(self.config.seed)
             self.commands.clear()
@@ -259,8 +254,7 @@ class Hub:
     def set_baseline(self) -> None:
         """Make the current state the one ``reset()`` returns to (until the seed changes)."""
         with self.lock:
-            self._baseline = self.snapshot_json()
-            self._baseline_restored = None
+            self._baseline = Baseline(self.snapshot_json())
 
     @property
     def seed(self) -> int:

@@ -29,6 +29,7 @@ from state.helpers import (
 from nexigon_fake import Hub
 from nexigon_fake.auth import Credentials
 from nexigon_fake.errors import ActionError, InvalidError
+from nexigon_fake.snapshot import Baseline
 from nexigon_fake.wire.actor import DeviceActor
 
 MISSING_DEVICE = "d_" + "1" * 22
@@ -533,6 +534,27 @@ def test_every_reset_to_the_same_baseline_is_that_baseline_exactly(
         assert hub.snapshot_json() == baseline
     assert all(run == runs[0] for run in runs)
     assert hub.snapshot_json() == baseline
+
+
+def test_hubs_reset_to_one_baseline_are_alike_and_independent(
+    rich: tuple[Hub, dict[str, str]],
+) -> None:
+    """A ``Baseline`` restores from JSON once, then from its kept state: every hub the same,
+    and none sees another's changes."""
+    original, ids = rich
+    baseline = Baseline(original.snapshot_json())
+    hubs = [Hub() for _ in range(3)]
+    runs = []
+    for hub in hubs:
+        hub.reset_to(baseline)
+        assert hub.snapshot_json() == baseline.json
+        runs.append(continuation(hub, ids))
+    assert runs[1] == runs[0] and runs[2] == runs[0]
+    assert len({hub.snapshot_json() for hub in hubs}) == 1  # each moved on alike, apart
+    make_project(hubs[0], "only here")
+    assert hubs[1].snapshot_json() == hubs[2].snapshot_json() != hubs[0].snapshot_json()
+    hubs[1].reset()
+    assert hubs[1].snapshot_json() == baseline.json
 
 
 def test_a_new_baseline_replaces_the_kept_one(rich: tuple[Hub, dict[str, str]]) -> None:
