@@ -286,9 +286,7 @@ class Hub:
         The journal, armed faults and command handlers stay: they record and steer calls, they
         are not state.
         """
-        restored = snapshot.restore(data)
-        with self.lock:
-            self._install_restored(restored)
+        self._install_restored(snapshot.restore(data))
 
     def _install_restored(self, restored: Restored) -> None:
         with self.lock:
