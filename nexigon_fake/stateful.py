@@ -348,9 +348,7 @@ class ContractMachine(RuleBasedStateMachine):
         taken = self.model.has_certificate(device_id, payload["fingerprint"])
         if self._refused_as_duplicate("devices_AddCertificate", payload, taken):
             return
-        certificate_id = self.call("devices_AddCertificate", payload)["certificateId"]
-        known = certificate_id in self.model.certificates
-        assert not known, f"devices_AddCertificate answered a taken id, {certificate_id}"
+        certificate_id = self._call_creating("devices_AddCertificate", payload, CERTIFICATE)
         self.model.add_certificate(
             certificate_id, device_id, payload["fingerprint"], payload.get("status")
         )
