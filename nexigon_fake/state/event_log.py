@@ -2,14 +2,16 @@
 
 Devices publish many small events; as Python objects each costs about 500 bytes, encoded about
 55. A record is an 8-byte sort key (the emission time), a 4-byte length and a msgpack payload
-whose first field is the event id, which is what duplicate suppression searches for; the
-receipt time is kept as its distance from the emission time, usually a few bytes.
+whose first field is the event id, which is what duplicate suppression searches for (past a
+few dozen events, after a look in a sorted array of id hashes); the receipt time is kept as its
+distance from the emission time, usually a few bytes.
 """
 
 from __future__ import annotations
 
 import bisect
 import datetime as dt
+import zlib
 from array import array
 from collections.abc import Iterator
 from typing import get_args
@@ -28,21 +30,38 @@ SEVERITY_INDEX = {severity: index for index, severity in enumerate(SEVERITIES)}
 # The payload is a fixed-size msgpack array, so the id starts one byte into it.
 ID_OFFSET = HEADER_BYTES + 1
 KEY_BIAS = 1 << 63  # signed microseconds to an unsigned, byte-comparable key
+# From this many events on, a sorted array of id hashes answers "not a duplicate" without
+# searching the buffer, so publishing stays cheap on a device with a long history.
+INDEX_FROM = 64
+
+
+def _id_hash(event_id: str) -> int:
+    return zlib.crc32(event_id.encode())
 
 
 class EventLog:
     """Events ordered by emission time, ties in recording order; ids are unique."""
 
-    __slots__ = ("_buffer", "_order")
+    __slots__ = ("_buffer", "_id_hashes", "_order")
 
     def __init__(self) -> None:
         self._buffer = bytearray()
         self._order = array("I")  # record starts, in event order
+        self._id_hashes: array[int] | None = None  # sorted; made at INDEX_FROM events
 
     def __len__(self) -> int:
         return len(self._order)
 
     def __contains__(self, event_id: str) -> bool:
+        hashes = self._id_hashes
+        if hashes is not None:
+            wanted = _id_hash(event_id)
+            index = bisect.bisect_left(hashes, wanted)
+            if index == len(hashes) or hashes[index] != wanted:
+                return False
+        return self._search(event_id)  # a hash shared by another id is possible: check
+
+    def _search(self, event_id: str) -> bool:
         needle = msgspec.msgpack.encode(event_id)
         buffer = self._buffer
         found = buffer.find(needle)
@@ -74,6 +93,11 @@ class EventLog:
         self._buffer += len(payload).to_bytes(LENGTH_BYTES, "big")
         self._buffer += payload
         bisect.insort_right(self._order, start, key=self._key)
+        if self._id_hashes is not None:
+            bisect.insort(self._id_hashes, _id_hash(event.event_id))
+        elif len(self._order) >= INDEX_FROM:
+            ids = (stored.event.event_id for stored in self)
+            self._id_hashes = array("I", sorted(_id_hash(event_id) for event_id in ids))
 
     def newest(self, limit: int) -> list[DeviceEvent]:
         """The last ``limit`` events in event order, newest first."""

@@ -11,7 +11,7 @@ import datetime as dt
 
 from nexigon_fake.model import AuditRecord
 from nexigon_fake.state.audit_log import AuditLog
-from nexigon_fake.state.event_log import EventLog
+from nexigon_fake.state.event_log import INDEX_FROM, EventLog
 from nexigon_fake.wire.actor import DeviceActor, UserTokenActor
 from nexigon_fake.wire.devices import DeviceEvent
 
@@ -125,3 +125,18 @@ def test_event_bodies_read_back_exactly() -> None:
     for index, body in enumerate(bodies):
         log.add(event(ev(f"body{index}AAA"[:8]), "2026-05-04T07:00:00Z", body), AT, index)
     assert [stored.event.body for stored in log] == bodies
+
+
+def test_duplicates_are_found_before_and_after_the_log_indexes_its_ids() -> None:
+    """Past INDEX_FROM events a hash array answers first; the answers must not change."""
+    log = EventLog()
+    ids = [ev(f"{number:08d}".replace("0", "z")) for number in range(INDEX_FROM * 3)]
+    for number, event_id in enumerate(ids):
+        assert event_id not in log
+        body = {"next": ids[number + 1]} if number + 1 < len(ids) else None
+        log.add(event(event_id, "2026-05-04T07:00:00Z", body), AT, number)
+        assert event_id in log
+        assert all(earlier in log for earlier in ids[: number + 1 : 17])
+    assert ev("absentzz") not in log
+    assert len(log) == len(ids)
+    assert [stored.event.event_id for stored in log] == ids
