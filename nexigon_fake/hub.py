@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import msgspec
@@ -97,6 +99,15 @@ def lookup_action(name: str) -> ActionSpec:
     return spec
 
 
+@functools.cache
+def _methods_of(namespace: str) -> Mapping[str, ActionSpec]:
+    """snake_case method name -> action, for one namespace (worked out once: every hub and
+    session makes several namespaces)."""
+    return MappingProxyType(
+        {spec.method_name: spec for spec in ACTIONS.values() if spec.namespace == namespace}
+    )
+
+
 class Namespace:
     """``hub.devices.set_property(device_id=…, name=…, value=…)`` for every action of a namespace.
 
@@ -108,9 +119,7 @@ class Namespace:
     def __init__(self, hub: Hub, namespace: str, credentials: Credentials | None) -> None:
         self._hub = hub
         self._credentials = credentials
-        self._methods = {
-            spec.method_name: spec for spec in ACTIONS.values() if spec.namespace == namespace
-        }
+        self._methods = _methods_of(namespace)
 
     def __dir__(self) -> list[str]:
         return sorted(self._methods)
