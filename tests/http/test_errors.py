@@ -600,6 +600,19 @@ async def test_duplicate_keys_are_invalid_400(
     assert await snapshot(client, setup) == before
 
 
+# Methods: actions are invoked with POST only.
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("method", ["GET", "PUT", "PATCH", "DELETE"])
+async def test_an_action_called_without_post_is_405_naming_post(
+    client: httpx.AsyncClient, hub: Hub, method: str
+) -> None:
+    response = await client.request(method, ACTION_PATH + "projects_Query")
+    assert_action_error(response, 405, "Invalid", method, "POST")
+    assert len(hub.journal) == 0  # refused before it was a call
+
+
 # Body size (D1: more than 8 MiB is 413).
 
 
