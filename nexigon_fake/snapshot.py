@@ -33,11 +33,14 @@ from nexigon_fake.model import (
     StoredEvent,
     User,
     UserTokenRecord,
+    fingerprint_digest,
 )
 from nexigon_fake.snapshot_checks import MSG_BAD_SNAPSHOT, check, check_records
 from nexigon_fake.state import property_codec
 from nexigon_fake.state.event_log import EventLog
 from nexigon_fake.state.store import Options, Store
+from nexigon_fake.wire.common import CertificateFingerprint
+from nexigon_fake.wire.devices import DeviceCertificateStatus
 
 SNAPSHOT_FORMAT: Final = "nexigon-fake-snapshot/1"
 MAX_SEED = 2**63 - 1
@@ -56,6 +59,35 @@ class StoredProperty(msgspec.Struct, kw_only=True):
     protected: bool
     version: int
     last_updated: dt.datetime
+
+
+class StoredCertificate(msgspec.Struct, kw_only=True):
+    """A certificate with its fingerprint spelled out; the hub keeps the fingerprint's bytes."""
+
+    certificate_id: str
+    device_id: str
+    fingerprint: CertificateFingerprint
+    status: DeviceCertificateStatus
+    first_seen: dt.datetime
+
+    @classmethod
+    def of(cls, certificate: Certificate) -> StoredCertificate:
+        return cls(
+            certificate_id=certificate.certificate_id,
+            device_id=certificate.device_id,
+            fingerprint=certificate.fingerprint,
+            status=certificate.status,
+            first_seen=certificate.first_seen,
+        )
+
+    def to_certificate(self) -> Certificate:
+        return Certificate(
+            certificate_id=self.certificate_id,
+            device_id=self.device_id,
+            digest=fingerprint_digest(self.fingerprint),
+            status=self.status,
+            first_seen=self.first_seen,
+        )
 
 
 class StoredDevice(msgspec.Struct, kw_only=True):
@@ -85,7 +117,7 @@ class StoredDevice(msgspec.Struct, kw_only=True):
             name=device.name,
             created_at=device.created_at,
             certificate_ids=dict.fromkeys(device.certificate_ids),
-            connection_ids=device.connection_ids,
+            connection_ids=device.connection_ids or {},
             open_connection_ids=dict.fromkeys(device.open_connection_ids),
             last_connected_at=device.last_connected_at,
             properties={
@@ -111,7 +143,7 @@ class StoredDevice(msgspec.Struct, kw_only=True):
             name=self.name,
             created_at=self.created_at,
             certificate_ids=tuple(self.certificate_ids),
-            connection_ids=self.connection_ids,
+            connection_ids=self.connection_ids or None,
             open_connection_ids=tuple(self.open_connection_ids),
             last_connected_at=self.last_connected_at,
             revision=self.revision,
@@ -154,7 +186,7 @@ class Snapshot(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     projects: list[Project]
     deployment_tokens: list[DeploymentTokenRecord]
     devices: list[StoredDevice]
-    certificates: list[Certificate]
+    certificates: list[StoredCertificate]
     connections: list[Connection]
     repositories: list[Repository]
     audit: list[AuditRecord]
@@ -221,7 +253,7 @@ def take(
         projects=list(store.projects.values()),
         deployment_tokens=list(store.deployment_tokens.values()),
         devices=[StoredDevice.of(device) for device in store.devices.values()],
-        certificates=list(store.certificates.values()),
+        certificates=[StoredCertificate.of(c) for c in store.certificates.values()],
         connections=list(store.connections.values()),
         repositories=list(store.repositories.values()),
         audit=list(store.audit),
@@ -296,7 +328,7 @@ def _fill(store: Store, snapshot: Snapshot) -> None:
     store.projects = {project.project_id: project for project in snapshot.projects}
     store.deployment_tokens = {t.token_id: t for t in snapshot.deployment_tokens}
     store.devices = {stored.device_id: stored.to_device() for stored in snapshot.devices}
-    store.certificates = {c.certificate_id: c for c in snapshot.certificates}
+    store.certificates = {c.certificate_id: c.to_certificate() for c in snapshot.certificates}
     store.connections = {c.connection_id: c for c in snapshot.connections}
     store.repositories = {r.repository_id: r for r in snapshot.repositories}
     store.users_by_email = {user.email: user.user_id for user in snapshot.users}
@@ -305,7 +337,7 @@ def _fill(store: Store, snapshot: Snapshot) -> None:
         t.secret: t.token_id for t in snapshot.organization_tokens
     }
     store.deployment_tokens_by_secret = {t.secret: t.token_id for t in snapshot.deployment_tokens}
-    for certificate in snapshot.certificates:
-        store.add_certificate_holder(certificate.fingerprint, certificate.certificate_id)
+    for certificate in store.certificates.values():
+        store.add_certificate_holder(certificate.digest, certificate.certificate_id)
     for record in snapshot.audit:
         store.audit.append(record)

@@ -267,5 +267,5 @@ def _check_devices(store: Store, snapshot: Snapshot, problems: _Problems) -> Non
     for connection in snapshot.connections:
         where = f"connection {connection.connection_id}"
         if problems.expect(store.devices, connection.device_id, where):
-            listed = store.devices[connection.device_id].connection_ids
+            listed = store.devices[connection.device_id].connection_ids or {}
             problems.back(f"device {connection.device_id}", listed, connection.connection_id, where)

@@ -7,7 +7,7 @@ A fingerprint seen on two devices puts every certificate carrying it into ``Conf
 from __future__ import annotations
 
 from nexigon_fake.errors import MSG_DUPLICATE_CERTIFICATE, InvalidError
-from nexigon_fake.model import Certificate, Device
+from nexigon_fake.model import Certificate, Device, fingerprint_digest
 from nexigon_fake.state.store import Context, without
 from nexigon_fake.wire.common import Empty
 from nexigon_fake.wire.devices import (
@@ -46,7 +46,8 @@ def add_certificate(
 ) -> Certificate:
     """Attach a certificate; if another device holds the fingerprint, all holders conflict."""
     store = ctx.store
-    holders = store.certificate_holders(fingerprint)
+    digest = fingerprint_digest(fingerprint)
+    holders = store.certificate_holders(digest)
     for certificate_id in holders:
         if store.certificates[certificate_id].device_id == device.device_id:
             raise InvalidError(
@@ -58,7 +59,7 @@ def add_certificate(
     certificate = Certificate(
         certificate_id=store.ids.flat("d_c"),
         device_id=device.device_id,
-        fingerprint=fingerprint,
+        digest=digest,
         status="Conflict" if conflict else status,
         first_seen=store.now(),
     )
@@ -70,7 +71,7 @@ def add_certificate(
         other = store.certificates[other_id]
         if other.status != "Conflict":
             _set_status(ctx, other, "Conflict")
-    store.add_certificate_holder(fingerprint, certificate.certificate_id)
+    store.add_certificate_holder(digest, certificate.certificate_id)
     return certificate
 
 
@@ -87,7 +88,7 @@ def delete(ctx: Context, request: DeleteDeviceCertificateAction) -> Empty:
     del store.certificates[certificate.certificate_id]
     device.certificate_ids = without(device.certificate_ids, certificate.certificate_id)
     ctx.store.touch(device)
-    store.remove_certificate_holder(certificate.fingerprint, certificate.certificate_id)
+    store.remove_certificate_holder(certificate.digest, certificate.certificate_id)
     ctx.audit(
         "devices_CertificateDeleted",
         {
@@ -110,7 +111,7 @@ def set_status(ctx: Context, request: SetDeviceCertificateStatusAction) -> Empty
 
 def find_on_device(ctx: Context, device: Device, fingerprint: str) -> Certificate | None:
     store = ctx.store
-    for certificate_id in store.certificate_holders(fingerprint):
+    for certificate_id in store.certificate_holders(fingerprint_digest(fingerprint)):
         certificate = store.certificates[certificate_id]
         if certificate.device_id == device.device_id:
             return certificate

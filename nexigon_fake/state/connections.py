@@ -43,6 +43,8 @@ def register(
         sequence=store.next_sequence(),
     )
     store.connections[connection.connection_id] = connection
+    if device.connection_ids is None:
+        device.connection_ids = {}
     device.connection_ids[connection.connection_id] = None
     device.open_connection_ids += (connection.connection_id,)
     if device.last_connected_at is None or now >= device.last_connected_at:
@@ -69,7 +71,7 @@ def query(ctx: Context, request: QueryDeviceConnectionsAction) -> QueryDeviceCon
     store = ctx.store
     device = store.device(request.device_id)
     limit = DEFAULT_LIMIT if request.limit is None else request.limit
-    source = device.open_connection_ids if request.active_only else device.connection_ids
+    source = device.open_connection_ids if request.active_only else device.connection_ids or ()
     connections = sorted(
         (store.connections[i] for i in source),
         key=lambda c: (c.connected_at, c.sequence),

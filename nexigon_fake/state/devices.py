@@ -128,8 +128,8 @@ def remove_device(store: Store, device: Device) -> None:
     del project.devices_by_fingerprint[device.fingerprint]
     for certificate_id in device.certificate_ids:
         certificate = store.certificates.pop(certificate_id)
-        store.remove_certificate_holder(certificate.fingerprint, certificate_id)
-    for connection_id in device.connection_ids:
+        store.remove_certificate_holder(certificate.digest, certificate_id)
+    for connection_id in device.connection_ids or ():
         del store.connections[connection_id]
     del store.devices[device.device_id]
     store.listing_items.pop(device.device_id, None)

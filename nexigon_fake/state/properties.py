@@ -106,7 +106,7 @@ def remove_property(
     if current is None:
         return RemoveDevicePropertyNotFound()
     _guard_device(ctx, current, request.name)
-    del device.properties[request.name]
+    property_codec.remove(device, request.name)
     ctx.store.touch(device)
     _audit(ctx, "devices_PropertyRemoved", device, request.name)
     return RemoveDevicePropertyRemoved()

@@ -1,7 +1,10 @@
-"""A device's properties as stored: one small msgpack record each, decoded when read.
+"""A device's properties as stored: encoded msgpack records, decoded when read.
 
-Decoded, a property with a small object value costs several hundred bytes; encoded, about 50.
-Names are interned, since a fleet's devices mostly share the same few property names.
+Decoded, a property with a small object value costs several hundred bytes. Most devices have a
+handful of properties, so they are kept together as one msgpack map of name to record: one
+object per device, about 30 bytes a property. Past ``SHARED_LIMIT`` properties a device keeps a
+dict of one record per name instead, so a write re-encodes one record, not all of them. A
+record's time is kept as its distance from the device's creation, usually a few bytes.
 """
 
 from __future__ import annotations
@@ -14,28 +17,71 @@ import msgspec
 from nexigon_fake.clock import from_micros, to_micros
 from nexigon_fake.model import Device, Property
 
+SHARED_LIMIT = 16
+
+_records = msgspec.msgpack.Decoder(dict[str, msgspec.Raw])
+
+
+def _unpacked(device: Device) -> dict[str, msgspec.Raw] | dict[str, bytes]:
+    """Name to encoded record, whichever way the device keeps them."""
+    properties = device.properties
+    if isinstance(properties, dict):
+        return properties
+    return _records.decode(properties) if properties else {}
+
 
 def read(device: Device, name: str) -> Property | None:
-    encoded = device.properties.get(name)
-    return None if encoded is None else _decode(name, encoded)
+    encoded = _unpacked(device).get(name)
+    return None if encoded is None else _decode(device, name, encoded)
 
 
 def read_all(device: Device) -> Iterator[Property]:
     """Every property, in the order they were first set."""
-    return (_decode(name, encoded) for name, encoded in device.properties.items())
+    records = _unpacked(device)
+    return (_decode(device, name, encoded) for name, encoded in records.items())
 
 
 def write(device: Device, prop: Property) -> None:
-    fields = (prop.value, prop.protected, prop.version, to_micros(prop.last_updated))
+    """Set a property's record, keeping its place if it exists."""
+    encoded = _encode(device, prop)
+    properties = device.properties
+    if isinstance(properties, dict):
+        properties[sys.intern(prop.name)] = encoded
+        return
+    records: dict[str, msgspec.Raw | bytes] = dict(_unpacked(device))
+    records[prop.name] = encoded
+    _store(device, records)
+
+
+def remove(device: Device, name: str) -> None:
+    properties = device.properties
+    if isinstance(properties, dict):
+        del properties[name]
+        return
+    records: dict[str, msgspec.Raw | bytes] = dict(_unpacked(device))
+    del records[name]
+    _store(device, records)
+
+
+def _store(device: Device, records: dict[str, msgspec.Raw | bytes]) -> None:
+    if len(records) > SHARED_LIMIT:
+        device.properties = {sys.intern(name): bytes(record) for name, record in records.items()}
+    else:
+        raw = {name: msgspec.Raw(record) for name, record in records.items()}
+        device.properties = msgspec.msgpack.encode(raw) if raw else b""
+
+
+def _encode(device: Device, prop: Property) -> bytes:
+    since_created = to_micros(prop.last_updated) - to_micros(device.created_at)
+    fields = (prop.value, prop.protected, prop.version, since_created)
     try:
-        encoded = msgspec.msgpack.encode(fields)
+        return msgspec.msgpack.encode(fields)
     except (OverflowError, msgspec.EncodeError):  # integers beyond 64 bits: keep JSON
-        encoded = msgspec.msgpack.encode((msgspec.json.encode(prop.value), *fields[1:]))
-    device.properties[sys.intern(prop.name)] = encoded
+        return msgspec.msgpack.encode((msgspec.json.encode(prop.value), *fields[1:]))
 
 
-def _decode(name: str, encoded: bytes) -> Property:
-    value, protected, version, last_updated = msgspec.msgpack.decode(encoded)
+def _decode(device: Device, name: str, encoded: msgspec.Raw | bytes) -> Property:
+    value, protected, version, since_created = msgspec.msgpack.decode(encoded)
     if isinstance(value, bytes):  # JSON values are never bytes: this is the JSON fallback
         value = msgspec.json.decode(value)
     return Property(
@@ -43,5 +89,5 @@ def _decode(name: str, encoded: bytes) -> Property:
         value=value,
         protected=protected,
         version=version,
-        last_updated=from_micros(last_updated),
+        last_updated=from_micros(to_micros(device.created_at) + since_created),
     )

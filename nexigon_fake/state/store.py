@@ -67,8 +67,9 @@ class Store:
         self.deployment_tokens_by_secret: dict[str, str] = {}
         self.devices: dict[str, Device] = {}
         self.certificates: dict[str, Certificate] = {}
-        # fingerprint -> ids of the certificates carrying it (one, unless in conflict)
-        self.certificates_by_fingerprint: dict[str, tuple[str, ...]] = {}
+        # fingerprint digest -> the id of the certificate carrying it, or the ids of all
+        # carrying it when in conflict (a plain string saves a tuple per certificate)
+        self.certificates_by_fingerprint: dict[bytes, str | tuple[str, ...]] = {}
         self.connections: dict[str, Connection] = {}
         self.repositories: dict[str, Repository] = {}
         self.audit = AuditLog()
@@ -86,19 +87,25 @@ class Store:
         device.revision += 1
         self.projects[device.project_id].listing_revision += 1
 
-    def certificate_holders(self, fingerprint: str) -> tuple[str, ...]:
-        return self.certificates_by_fingerprint.get(fingerprint, ())
+    def certificate_holders(self, digest: bytes) -> tuple[str, ...]:
+        """Ids of the certificates carrying a fingerprint, oldest first."""
+        holders = self.certificates_by_fingerprint.get(digest, ())
+        return (holders,) if isinstance(holders, str) else holders
 
-    def add_certificate_holder(self, fingerprint: str, certificate_id: str) -> None:
-        holders = self.certificates_by_fingerprint.get(fingerprint, ())
-        self.certificates_by_fingerprint[fingerprint] = (*holders, certificate_id)
+    def add_certificate_holder(self, digest: bytes, certificate_id: str) -> None:
+        holders = self.certificate_holders(digest)
+        self.certificates_by_fingerprint[digest] = (
+            (*holders, certificate_id) if holders else certificate_id
+        )
 
-    def remove_certificate_holder(self, fingerprint: str, certificate_id: str) -> None:
-        holders = without(self.certificates_by_fingerprint[fingerprint], certificate_id)
-        if holders:
-            self.certificates_by_fingerprint[fingerprint] = holders
+    def remove_certificate_holder(self, digest: bytes, certificate_id: str) -> None:
+        holders = without(self.certificate_holders(digest), certificate_id)
+        if len(holders) > 1:
+            self.certificates_by_fingerprint[digest] = holders
+        elif holders:
+            self.certificates_by_fingerprint[digest] = holders[0]
         else:
-            del self.certificates_by_fingerprint[fingerprint]
+            del self.certificates_by_fingerprint[digest]
 
     def now(self) -> dt.datetime:
         return self.clock.now()

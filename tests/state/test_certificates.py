@@ -162,3 +162,35 @@ def test_pending_certificates_count_counts_only_pending(hub: Hub) -> None:
 
 def test_certificate_of_unknown_device_is_not_found(hub: Hub) -> None:
     raises("Forbidden", 404, add_certificate, hub, "d_" + "2" * 22, cert_fingerprint())
+
+
+def test_a_fingerprint_held_by_three_devices_is_tracked_as_holders_come_and_go(hub: Hub) -> None:
+    """One holder, several holders, and back: a duplicate on the last holder is still refused."""
+    project = make_project(hub)
+    first, second, third = (make_device(hub, project) for _ in range(3))
+    fp = cert_fingerprint()
+    certificate = add_certificate(hub, first, fp, "Active")
+    add_certificate(hub, second, fp)
+    on_third = add_certificate(hub, third, fp)
+    hub.invoke("devices_DeleteCertificate", {"certificateId": certificate})
+    hub.invoke("devices_Delete", {"deviceId": second})
+    assert [c["certificateId"] for c in certificates(hub, third)] == [on_third]
+    raises("Invalid", 400, add_certificate, hub, third, fp)
+    again = add_certificate(hub, first, fp, "Active")
+    assert certificates(hub, first)[0]["status"] == "Conflict"
+    hub.invoke("devices_DeleteCertificate", {"certificateId": on_third})
+    hub.invoke("devices_DeleteCertificate", {"certificateId": again})
+    fourth = make_device(hub, project)
+    add_certificate(hub, fourth, fp, "Active")
+    assert certificates(hub, fourth)[0]["status"] == "Active"
+
+
+def test_fingerprints_read_back_as_given_after_a_snapshot_round_trip(hub: Hub) -> None:
+    device = make_device(hub, make_project(hub))
+    fp = cert_fingerprint()
+    add_certificate(hub, device, fp.lower())
+    snapshot = hub.snapshot()
+    assert [c["fingerprint"] for c in snapshot["certificates"]] == [fp]
+    hub.restore(snapshot)
+    assert [c["fingerprint"] for c in certificates(hub, device)] == [fp]
+    raises("Invalid", 400, add_certificate, hub, device, fp)
