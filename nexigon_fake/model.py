@@ -1,7 +1,9 @@
 """Entity records of the hub's state: plain slotted dataclasses, no behaviour.
 
 Insertion-ordered dicts serve as ordered sets (``dict[str, None]``) so that entity lists
-come out in creation order (SEMANTICS.md D5) while membership stays O(1).
+come out in creation order (SEMANTICS.md D5) while membership stays O(1). Devices and
+certificates, of which a fleet has many, are msgspec structs the garbage collector does not
+track, 16 bytes smaller each: they hold no references that could form a cycle.
 """
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+import msgspec
 
 from nexigon_fake.wire.actor import Actor
 from nexigon_fake.wire.devices import ConnectionEndReason, DeviceCertificateStatus, DeviceEvent
@@ -98,8 +102,7 @@ def fingerprint_text(digest: bytes) -> str:
     return digest.hex(":").upper()
 
 
-@dataclass(slots=True)
-class Certificate:
+class Certificate(msgspec.Struct, gc=False):
     certificate_id: str
     device_id: str
     digest: bytes  # the fingerprint's bytes (``fingerprint_digest``)
@@ -142,8 +145,7 @@ class StoredEvent:
     event: DeviceEvent
 
 
-@dataclass(slots=True)
-class Device:
+class Device(msgspec.Struct, gc=False):
     device_id: str
     project_id: str
     fingerprint: str
