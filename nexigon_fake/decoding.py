@@ -53,14 +53,34 @@ _STRING_LITERAL = re.compile(rb'"([^"]*)"(\s*:)?')
 
 def _keys_distinct(body: bytes) -> bool:
     """No key is written twice anywhere in an escape-free body (a sufficient, cheap test)."""
-    keys = [match.group(1) for match in _STRING_LITERAL.finditer(body) if match.group(2)]
+    keys = [literal for literal, colon in _STRING_LITERAL.findall(body) if colon]
     return len(keys) == len(set(keys))
+
+
+def _plain(body: bytes) -> bool:
+    """Small, escape-free and without a repeated key: msgspec's strict parser accepts such a
+    body exactly when the careful path below does."""
+    nested = body.count(b"{") + body.count(b"[")
+    return nested <= FAST_PATH_MAX_CONTAINERS and b"\\" not in body and _keys_distinct(body)
+
+
+def decode_body(input_type: type[Any], body: bytes, *, strict: bool) -> Any:
+    """A raw body straight to the validated input struct, or Invalid naming field and rule.
+
+    A plain body is decoded into the struct in one step; whatever that refuses, and every
+    body of a strict hub, takes the careful path, which finds the message.
+    """
+    if not strict and _plain(body):
+        try:
+            return msgspec.json.decode(body, type=input_type)
+        except msgspec.DecodeError:  # validation errors included
+            pass
+    return decode_input(input_type, parse_json_body(body), strict=strict)
 
 
 def parse_json_body(body: bytes) -> dict[str, Any]:
     """The body as a JSON object, or Invalid."""
-    nested = body.count(b"{") + body.count(b"[")
-    if nested <= FAST_PATH_MAX_CONTAINERS and b"\\" not in body and _keys_distinct(body):
+    if _plain(body):
         # Fast path: without escapes and repeated keys, msgspec's strict parser accepts exactly
         # what the careful path below accepts. Anything it refuses goes there for the message.
         try:

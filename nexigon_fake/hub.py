@@ -25,7 +25,7 @@ from nexigon_fake.actions import ACTION_BY_INPUT, ACTIONS, ActionSpec
 from nexigon_fake.auth import Credentials, authenticate
 from nexigon_fake.clock import DEFAULT_START, Clock, FrozenClock, SystemClock
 from nexigon_fake.commands import Commands
-from nexigon_fake.decoding import decode_input, parse_json_body, require_json, require_object
+from nexigon_fake.decoding import decode_body, decode_input, require_json, require_object
 from nexigon_fake.errors import (
     MSG_NOT_IMPLEMENTED,
     MSG_UNKNOWN_ACTION,
@@ -350,11 +350,11 @@ class Hub:
                 store = self.store
                 actor = authenticate(store, credentials)
                 if isinstance(payload, bytes):
-                    body = parse_json_body(payload)
+                    request = decode_body(spec.input_type, payload, strict=self.config.strict)
                 else:
                     body = require_object(payload)
                     require_json(body)
-                request = decode_input(spec.input_type, body, strict=self.config.strict)
+                    request = decode_input(spec.input_type, body, strict=self.config.strict)
                 if not self._quiet:
                     firing = self.faults.draw(store, name, request)
                     if firing is not None and firing.error is not None:
