@@ -330,6 +330,10 @@ MALFORMED: dict[str, tuple[Mutation, str]] = {
         lambda data, ids: data["certificates"][0].update(device_id=MISSING_DEVICE),
         MISSING_DEVICE,
     ),
+    "a certificate fingerprint that is not one": (
+        lambda data, ids: data["certificates"][0].update(fingerprint="AB:CD"),
+        "fingerprint",
+    ),
     "connection of an unknown device": (
         lambda data, ids: data["connections"][0].update(device_id=MISSING_DEVICE),
         MISSING_DEVICE,
