@@ -1,4 +1,4 @@
-"""The event log's compact forms: what a device's events cost, and that nothing is lost for it.
+"""The event log's compact forms: every event reads back as it was published.
 
 A small log is one ``bytes`` with records newest first; from ``INDEX_FROM`` events on it keeps
 arrays of starts, times and id hashes. Ids stamped with their emission minute keep only their
