@@ -101,10 +101,11 @@ def parse_json_body(body: bytes) -> dict[str, Any]:
     return require_object(value)
 
 
-def require_json(value: Any) -> None:
-    """Refuse what cannot be written back as JSON (lone surrogates, non-JSON Python objects)."""
+def require_json(value: Any) -> bytes:
+    """Refuse what cannot be written back as JSON (lone surrogates, non-JSON Python objects);
+    the JSON it writes, for whoever needs it next."""
     try:
-        msgspec.json.encode(value)
+        return msgspec.json.encode(value)
     except (TypeError, ValueError, OverflowError, RecursionError) as error:
         raise InvalidError(MSG_BODY_NOT_JSON.format(detail=str(error))) from None
 

@@ -345,6 +345,7 @@ class Hub:
             started = self.clock.now()
             actor: Actor | None = None
             firing: Firing | None = None
+            input_json = payload if isinstance(payload, bytes) else None
             try:
                 spec = lookup_action(name)
                 store = self.store
@@ -353,7 +354,7 @@ class Hub:
                     request = decode_body(spec.input_type, payload, strict=self.config.strict)
                 else:
                     body = require_object(payload)
-                    require_json(body)
+                    input_json = require_json(body)
                     request = decode_input(spec.input_type, body, strict=self.config.strict)
                 if not self._quiet:
                     firing = self.faults.draw(store, name, request)
@@ -375,7 +376,7 @@ class Hub:
                     started,
                     name,
                     actor,
-                    _input_json(payload),
+                    _input_json(payload) if input_json is None else input_json,
                     status,
                     output_json,
                     firing is not None,
