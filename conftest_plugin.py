@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     import uvicorn
 
     from nexigon_fake import Hub
-    from nexigon_fake.snapshot import Baseline
+    from nexigon_fake.toolkit.snapshot import Baseline
 
 try:  # async fixtures need pytest-asyncio; everything else works without it
     import pytest_asyncio
@@ -121,7 +121,7 @@ class _Session:
         with self.lock:
             found = self.baselines.get(settings)
             if found is None:
-                from nexigon_fake.snapshot import Baseline
+                from nexigon_fake.toolkit.snapshot import Baseline
 
                 found = Baseline(_build_hub(settings).snapshot_json())
                 self.baselines[settings] = found
@@ -284,7 +284,7 @@ def nexigon_client(request: pytest.FixtureRequest) -> Iterator[httpx.Client]:
     import httpx
 
     from nexigon_fake import create_app
-    from nexigon_fake.transport import InProcessTransport
+    from nexigon_fake.serve.transport import InProcessTransport
 
     hub: Hub = request.getfixturevalue("nexigon_hub")
     with httpx.Client(

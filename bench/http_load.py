@@ -168,7 +168,7 @@ def run_p5(quick: bool) -> Result:
     seconds = 3.0 if quick else 15.0
     body, token = request_body()
     sys.path.insert(0, str(HERE.parent))
-    from nexigon_fake.openapi import build_openapi
+    from nexigon_fake.serve.openapi import build_openapi
 
     with tempfile.TemporaryDirectory() as folder:
         directory = Path(folder)

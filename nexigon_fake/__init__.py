@@ -4,8 +4,6 @@
 ``create_app`` serves it over HTTP; the pytest plugin lives in ``conftest_plugin``.
 """
 
-from nexigon_fake.app import create_app
-from nexigon_fake.auth import Credentials
 from nexigon_fake.clock import FrozenClock, SystemClock
 from nexigon_fake.errors import (
     ActionError,
@@ -16,10 +14,12 @@ from nexigon_fake.errors import (
     RateLimitedError,
     UnauthenticatedError,
 )
-from nexigon_fake.faults import Fault
-from nexigon_fake.fixture_loader import FixtureError, LoadedFixture
 from nexigon_fake.hub import Hub, HubConfig
-from nexigon_fake.journal import Journal, JournalEntry
+from nexigon_fake.serve.app import create_app
+from nexigon_fake.toolkit.faults import Fault
+from nexigon_fake.toolkit.fixture_loader import FixtureError, LoadedFixture
+from nexigon_fake.toolkit.journal import Journal, JournalEntry
+from nexigon_fake.wire.credentials import Credentials
 
 __all__ = [
     "ActionError",

@@ -2,6 +2,6 @@
 
 import sys
 
-from nexigon_fake.cli import main
+from nexigon_fake.serve.cli import main
 
 sys.exit(main())

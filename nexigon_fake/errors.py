@@ -118,7 +118,7 @@ MSG_FAULT_ACTION = (
 )
 MSG_FAULT_NOTHING = "A fault needs a `kind` to fail with, a `latencySecs` to wait, or both."
 
-# Device commands (nexigon_fake/commands.py): the `error` of a `Done` frame, or why a
+# Device commands (nexigon_fake/commands/invocations.py): the `error` of a `Done` frame, or why a
 # registration is refused.
 MSG_COMMAND_BAD_FRAME = "Invalid Invoke frame: {detail}"
 MSG_MISSING_FIELD = "Object missing required field `{field}`"

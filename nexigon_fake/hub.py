@@ -20,12 +20,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import msgspec
 
-from nexigon_fake import snapshot
 from nexigon_fake.actions import ACTION_BY_INPUT, ACTIONS, ActionSpec
-from nexigon_fake.auth import Credentials, authenticate
 from nexigon_fake.clock import DEFAULT_START, Clock, FrozenClock, SystemClock
-from nexigon_fake.commands import Commands
-from nexigon_fake.decoding import decode_body, decode_input, require_json, require_object
+from nexigon_fake.commands.invocations import Commands
 from nexigon_fake.errors import (
     MSG_NOT_IMPLEMENTED,
     MSG_UNKNOWN_ACTION,
@@ -33,19 +30,23 @@ from nexigon_fake.errors import (
     InternalError,
     InvalidError,
 )
-from nexigon_fake.faults import Faults, Firing
 from nexigon_fake.ids import IdSource
-from nexigon_fake.journal import DEFAULT_JOURNAL_CAP, Journal
-from nexigon_fake.snapshot import Baseline, Restored, Snapshot
 from nexigon_fake.state import organizations
 from nexigon_fake.state.access import check
+from nexigon_fake.state.auth import authenticate
 from nexigon_fake.state.store import Context, Options, Store
+from nexigon_fake.toolkit import snapshot
+from nexigon_fake.toolkit.faults import Faults, Firing
+from nexigon_fake.toolkit.journal import DEFAULT_JOURNAL_CAP, Journal
+from nexigon_fake.toolkit.snapshot import Baseline, Restored, Snapshot
 from nexigon_fake.upstream import UPSTREAM_ACTIONS
 from nexigon_fake.wire.actor import Actor, SystemActor
 from nexigon_fake.wire.common import Action
+from nexigon_fake.wire.credentials import Credentials
+from nexigon_fake.wire.decoding import decode_body, decode_input, require_json, require_object
 
 if TYPE_CHECKING:
-    from nexigon_fake.fixture_loader import LoadedFixture
+    from nexigon_fake.toolkit.fixture_loader import LoadedFixture
 
 OutputT = TypeVar("OutputT")
 
@@ -320,7 +321,7 @@ class Hub:
         Loading is not journaled and faults do not fire on it; a fixture that fails part way
         leaves the hub as it was.
         """
-        from nexigon_fake.fixture_loader import load_fixture
+        from nexigon_fake.toolkit.fixture_loader import load_fixture
 
         with self.lock:
             before = self.snapshot_json()

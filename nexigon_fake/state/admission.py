@@ -12,8 +12,8 @@ from nexigon_fake.errors import (
     MSG_CERT_REQUIRED,
     ForbiddenError,
 )
-from nexigon_fake.model import DeploymentTokenRecord
 from nexigon_fake.state import certificates, devices
+from nexigon_fake.state.model import DeploymentTokenRecord
 from nexigon_fake.state.store import Context, Store
 from nexigon_fake.wire.actor import DeviceActor
 from nexigon_fake.wire.devices import DeviceCertificateStatus

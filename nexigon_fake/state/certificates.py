@@ -7,7 +7,7 @@ A fingerprint seen on two devices puts every certificate carrying it into ``Conf
 from __future__ import annotations
 
 from nexigon_fake.errors import MSG_DUPLICATE_CERTIFICATE, InvalidError
-from nexigon_fake.model import Certificate, Device, fingerprint_digest
+from nexigon_fake.state.model import Certificate, Device, fingerprint_digest
 from nexigon_fake.state.store import Context, without
 from nexigon_fake.wire.common import Empty
 from nexigon_fake.wire.devices import (

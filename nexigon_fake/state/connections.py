@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from nexigon_fake.clock import format_timestamp, whole_seconds
 from nexigon_fake.errors import MSG_CONNECTION_OTHER_DEVICE, InvalidError
-from nexigon_fake.model import Connection
+from nexigon_fake.state.model import Connection
 from nexigon_fake.state.store import Context, without
 from nexigon_fake.wire.common import Empty
 from nexigon_fake.wire.devices import (

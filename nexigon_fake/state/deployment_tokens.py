@@ -6,7 +6,7 @@ from typing import Any
 
 from nexigon_fake.clock import format_timestamp
 from nexigon_fake.ids import public_id
-from nexigon_fake.model import DeploymentTokenRecord
+from nexigon_fake.state.model import DeploymentTokenRecord
 from nexigon_fake.state.store import Context
 from nexigon_fake.wire.common import Empty
 from nexigon_fake.wire.projects import (

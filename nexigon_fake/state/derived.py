@@ -8,8 +8,8 @@ from typing import Any
 import msgspec
 
 from nexigon_fake.clock import format_timestamp, whole_seconds
-from nexigon_fake.model import AuditRecord, Device
-from nexigon_fake.state import property_codec
+from nexigon_fake.state.model import AuditRecord, Device
+from nexigon_fake.state.storage import property_codec
 from nexigon_fake.state.store import Store
 from nexigon_fake.wire.audit import AuditLogEvent, AuditLogEventAction
 from nexigon_fake.wire.devices import DeviceCommandManifest

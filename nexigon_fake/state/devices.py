@@ -5,9 +5,9 @@ from __future__ import annotations
 from nexigon_fake.clock import format_timestamp, whole_seconds
 from nexigon_fake.errors import MSG_DUPLICATE_FINGERPRINT, InvalidError
 from nexigon_fake.ids import public_id
-from nexigon_fake.model import Device
 from nexigon_fake.state import derived
 from nexigon_fake.state.access import can_see_project, is_instance_admin
+from nexigon_fake.state.model import Device
 from nexigon_fake.state.store import Context, Store
 from nexigon_fake.wire.common import Empty
 from nexigon_fake.wire.devices import (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nexigon_fake.state.event_log import EventLog
+from nexigon_fake.state.storage.event_log import EventLog
 from nexigon_fake.state.store import Context
 from nexigon_fake.wire.common import Empty
 from nexigon_fake.wire.devices import (

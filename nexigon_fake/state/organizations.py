@@ -5,14 +5,14 @@ from __future__ import annotations
 from nexigon_fake.clock import format_timestamp
 from nexigon_fake.errors import MSG_MEMBER_EXISTS, MSG_NOT_MEMBER, InvalidError
 from nexigon_fake.ids import public_id
-from nexigon_fake.model import (
+from nexigon_fake.state.access import Role, actor_user_id, organization_role
+from nexigon_fake.state.model import (
     Organization,
     OrganizationApiTokenRecord,
     Repository,
     User,
     UserTokenRecord,
 )
-from nexigon_fake.state.access import Role, actor_user_id, organization_role
 from nexigon_fake.state.projects import remove_project
 from nexigon_fake.state.store import Context, Store
 from nexigon_fake.wire.actor import GetActorAction, GetActorOutput

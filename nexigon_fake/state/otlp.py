@@ -7,7 +7,7 @@ from nexigon_fake.errors import (
     MSG_OTLP_MASK_WITHOUT_VALUE,
     InvalidError,
 )
-from nexigon_fake.model import OtlpConfig
+from nexigon_fake.state.model import OtlpConfig
 from nexigon_fake.state.store import Context
 from nexigon_fake.wire.common import Empty
 from nexigon_fake.wire.projects import (

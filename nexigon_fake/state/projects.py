@@ -5,10 +5,10 @@ from __future__ import annotations
 import msgspec
 
 from nexigon_fake.clock import format_timestamp
-from nexigon_fake.model import Device, Project
 from nexigon_fake.state import derived
 from nexigon_fake.state.access import can_see_project, is_instance_admin
 from nexigon_fake.state.devices import remove_device
+from nexigon_fake.state.model import Device, Project
 from nexigon_fake.state.store import Context, Store
 from nexigon_fake.wire.common import Empty
 from nexigon_fake.wire.projects import (

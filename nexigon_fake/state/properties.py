@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from nexigon_fake.clock import format_timestamp
 from nexigon_fake.errors import MSG_DEVICE_CANNOT_PROTECT, MSG_PROTECTED_PROPERTY, ForbiddenError
-from nexigon_fake.model import Device, Property
-from nexigon_fake.state import property_codec
+from nexigon_fake.state.model import Device, Property
+from nexigon_fake.state.storage import property_codec
 from nexigon_fake.state.store import Context
 from nexigon_fake.wire.actor import DeviceActor
 from nexigon_fake.wire.devices import (

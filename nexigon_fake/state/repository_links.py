@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from nexigon_fake.model import Repository
 from nexigon_fake.state.access import Role, organization_role
+from nexigon_fake.state.model import Repository
 from nexigon_fake.state.store import Context, not_found
 from nexigon_fake.wire.common import Empty
 from nexigon_fake.wire.projects import (

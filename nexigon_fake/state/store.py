@@ -13,7 +13,7 @@ from typing import Any
 from nexigon_fake.clock import Clock
 from nexigon_fake.errors import MSG_ENTITY_NOT_FOUND, NotFoundError
 from nexigon_fake.ids import IdSource
-from nexigon_fake.model import (
+from nexigon_fake.state.model import (
     AuditRecord,
     Certificate,
     Connection,
@@ -26,7 +26,7 @@ from nexigon_fake.model import (
     User,
     UserTokenRecord,
 )
-from nexigon_fake.state.audit_log import AuditLog
+from nexigon_fake.state.storage.audit_log import AuditLog
 from nexigon_fake.wire.actor import Actor
 
 

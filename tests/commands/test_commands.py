@@ -22,8 +22,7 @@ from state.helpers import (
 
 from nexigon_fake import Hub
 from nexigon_fake.actions import ACTIONS
-from nexigon_fake.auth import Credentials
-from nexigon_fake.commands import COMMAND_ACTION, LOG_TAIL_MAX_BYTES, MAX_ERROR_CHARS
+from nexigon_fake.commands.invocations import COMMAND_ACTION, LOG_TAIL_MAX_BYTES, MAX_ERROR_CHARS
 from nexigon_fake.errors import (
     MSG_COMMAND_BINARY_FRAME,
     MSG_COMMAND_LOG_NOT_TEXT,
@@ -37,6 +36,7 @@ from nexigon_fake.errors import (
 )
 from nexigon_fake.upstream import UPSTREAM_ACTIONS
 from nexigon_fake.wire.actor import DeviceActor, OrganizationApiTokenActor, UserTokenActor
+from nexigon_fake.wire.credentials import Credentials
 
 Frame = dict[str, Any]
 

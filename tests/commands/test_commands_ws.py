@@ -15,8 +15,7 @@ from websockets.sync.client import connect
 
 from conftest_plugin import NexigonServer, SimulatedDevice
 from nexigon_fake import Hub
-from nexigon_fake.app import MAX_CLOSE_REASON_BYTES, _close_reason
-from nexigon_fake.commands import COMMAND_ACTION
+from nexigon_fake.commands.invocations import COMMAND_ACTION
 from nexigon_fake.errors import (
     MSG_BAD_AUTH_HEADER,
     MSG_COMMAND_BINARY_FRAME,
@@ -24,6 +23,7 @@ from nexigon_fake.errors import (
     MSG_UNKNOWN_TOKEN,
     InvalidError,
 )
+from nexigon_fake.serve.app import MAX_CLOSE_REASON_BYTES, _close_reason
 
 MakeDevice = Callable[..., SimulatedDevice]
 RECV_LIMIT_SECS = 30  # a bound against a hung test, never a wait for something to happen

@@ -23,7 +23,7 @@ import pytest
 import uvicorn  # noqa: F401
 from live_server import LiveServer, start_server, stop_server
 
-import nexigon_fake.app  # noqa: F401
+import nexigon_fake.serve.app  # noqa: F401
 
 with contextlib.suppress(ModuleNotFoundError):  # the SDK needs Python 3.12
     import nexigon_hub_sdk.api_types.organizations

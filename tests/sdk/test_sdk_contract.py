@@ -8,8 +8,8 @@ from hypothesis import Phase, settings
 from hypothesis.stateful import run_state_machine_as_test
 from nexigon_hub_sdk import Client
 
-from nexigon_fake.clients import FakeSdkClient
-from nexigon_fake.stateful import contract_machine, contract_settings
+from nexigon_fake.testing.clients import FakeSdkClient
+from nexigon_fake.testing.contract.machine import contract_machine, contract_settings
 
 
 def test_the_contract_holds_through_the_official_sdk(nexigon_server):

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from nexigon_fake import Hub
-from nexigon_fake.auth import Credentials
 from nexigon_fake.errors import ActionError
+from nexigon_fake.wire.credentials import Credentials
 
 BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 

@@ -1,0 +1,1 @@
+"""Device commands over the WebSocket, as plain Python (no HTTP here)."""

@@ -1,0 +1,146 @@
+"""The control plane (``/_fake/*``) as plain Python: what tests do to a hub besides calling it.
+
+Each function takes JSON data and answers JSON data; bad input is ``Invalid`` (400), like any
+action, and leaves the hub as it was.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import msgspec
+
+from nexigon_fake.clock import format_timestamp, parse_timestamp
+from nexigon_fake.errors import InvalidError
+from nexigon_fake.hub import Hub
+from nexigon_fake.toolkit.snapshot import MAX_SEED
+from nexigon_fake.wire.common import Timestamp, WireStruct
+from nexigon_fake.wire.decoding import decode_input
+
+
+class ClockUpdate(WireStruct, forbid_unknown_fields=True):
+    """Move the clock: forward by ``advanceSecs``, or to the instant ``now``."""
+
+    advance_secs: Annotated[float, msgspec.Meta(ge=0)] | None = None
+    now: Timestamp | None = None
+
+
+class ResetRequest(WireStruct, forbid_unknown_fields=True):
+    """Rebuild the hub, optionally with a new seed."""
+
+    seed: Annotated[int, msgspec.Meta(ge=0, le=MAX_SEED)] | None = None
+
+
+def clock_state(hub: Hub) -> dict[str, Any]:
+    return {"now": format_timestamp(hub.clock.now()), "frozen": hub.clock.frozen}
+
+
+def move_clock(hub: Hub, payload: dict[str, Any]) -> dict[str, Any]:
+    update: ClockUpdate = decode_input(ClockUpdate, payload, strict=True)
+    if (update.advance_secs is None) == (update.now is None):
+        raise InvalidError("Send exactly one of `advanceSecs` and `now`.")
+    with hub.lock:
+        try:
+            if update.advance_secs is not None:
+                hub.clock.advance(update.advance_secs)
+            elif update.now is not None:
+                hub.clock.set(parse_timestamp(update.now))
+        except OverflowError:
+            raise InvalidError("Cannot move the clock: that instant is out of range.") from None
+        except ValueError as error:
+            raise InvalidError(f"Cannot move the clock: {error}.") from None
+    return clock_state(hub)
+
+
+def reset(hub: Hub, payload: dict[str, Any]) -> dict[str, Any]:
+    request: ResetRequest = decode_input(ResetRequest, payload, strict=True)
+    hub.reset(seed=request.seed)
+    return describe(hub)
+
+
+def query_parameters(items: list[tuple[str, str]], allowed: tuple[str, ...]) -> dict[str, str]:
+    """Query parameters as a mapping: unknown or repeated ones are Invalid, not ignored."""
+    found: dict[str, str] = {}
+    for name, value in items:
+        if name not in allowed:
+            expected = ", ".join(f"`{a}`" for a in allowed) or "none"
+            raise InvalidError(f"Unknown query parameter `{name}` (expected: {expected}).")
+        if name in found:
+            raise InvalidError(f"Query parameter `{name}` is given more than once.")
+        found[name] = value
+    return found
+
+
+def state(hub: Hub) -> dict[str, Any]:
+    return hub.snapshot()
+
+
+def restore(hub: Hub, payload: dict[str, Any]) -> dict[str, Any]:
+    hub.restore(payload)
+    return describe(hub)
+
+
+class JournalQuery(WireStruct, forbid_unknown_fields=True):
+    """Filters of ``GET /_fake/journal`` (query parameters)."""
+
+    action: Annotated[str, msgspec.Meta(min_length=1, max_length=128)] | None = None
+
+
+def journal(hub: Hub, query: dict[str, Any]) -> dict[str, Any]:
+    request: JournalQuery = decode_input(JournalQuery, query, strict=True)
+    return hub.journal.to_json(request.action)
+
+
+def clear_journal(hub: Hub) -> dict[str, Any]:
+    hub.journal.clear()
+    return hub.journal.to_json()
+
+
+def faults(hub: Hub) -> dict[str, Any]:
+    return hub.faults.to_json()
+
+
+def inject_fault(hub: Hub, payload: dict[str, Any]) -> dict[str, Any]:
+    return hub.faults.inject_json(payload).to_json()
+
+
+def clear_faults(hub: Hub) -> dict[str, Any]:
+    hub.faults.clear()
+    return hub.faults.to_json()
+
+
+def fixture(hub: Hub) -> dict[str, Any]:
+    return {"fixture": None if hub.fixture is None else hub.fixture.to_json()}
+
+
+class FixtureRequest(WireStruct, forbid_unknown_fields=True):
+    """``POST /_fake/fixture``: load a built-in fixture by name, or a fixture document."""
+
+    name: Annotated[str, msgspec.Meta(pattern="^[A-Za-z0-9][A-Za-z0-9._-]*$")] | None = None
+    document: dict[str, Any] | None = None
+
+
+def load_fixture(hub: Hub, payload: dict[str, Any]) -> dict[str, Any]:
+    request: FixtureRequest = decode_input(FixtureRequest, payload, strict=True)
+    if (request.name is None) == (request.document is None):
+        raise InvalidError("Send exactly one of `name` (a built-in fixture) and `document`.")
+    if request.name is not None:
+        from nexigon_fake.toolkit.fixture_loader import builtin_fixture_names
+
+        if request.name.removesuffix(".json") not in builtin_fixture_names():
+            names = ", ".join(builtin_fixture_names())
+            raise InvalidError(f"No built-in fixture `{request.name}`; there are: {names}.")
+        hub.load_fixture(request.name)
+    elif request.document is not None:
+        hub.load_fixture(request.document)
+    return fixture(hub)
+
+
+def describe(hub: Hub) -> dict[str, Any]:
+    return {
+        "status": "ok",
+        "seed": hub.seed,
+        "adminToken": hub.admin_token,
+        "defaultOrganizationId": hub.default_organization_id,
+        "now": format_timestamp(hub.clock.now()),
+    }

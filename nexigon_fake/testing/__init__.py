@@ -1,0 +1,1 @@
+"""The shipped test kit: strategies, invalid inputs, the contract model and machine, clients."""

@@ -1,0 +1,1 @@
+"""What tests do to a hub besides calling it: journal, faults, snapshots, fixtures."""

@@ -1,0 +1,425 @@
+"""Loading fixtures (``fixtures/*.json``) into a hub through its own typed API.
+
+Every item becomes the action a client would call, so the hub's validation and semantics
+(conflicting certificates, duplicate fingerprints, OTLP rules) apply to seed data too. Errors
+name the file and the JSON path of the item, so a broken fixture is fixed in one look.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import importlib.resources
+import json
+import os
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import msgspec
+
+from nexigon_fake.errors import ActionError, InvalidError
+from nexigon_fake.toolkit.fixture_format import (
+    DEFAULT_ORGANIZATION_KEY,
+    FORMAT,
+    Fixture,
+    FixtureDevice,
+    FixtureProject,
+    FixtureRuleError,
+    check_rules,
+)
+from nexigon_fake.wire.common import WireStruct
+from nexigon_fake.wire.decoding import decode_input
+from nexigon_fake.wire.devices import ConnectionEndReason
+from nexigon_fake.wire.organizations import CreateRepositorySuccess
+from nexigon_fake.wire.projects import DeploymentTokenFlags, ProjectOtlpConfig
+
+if TYPE_CHECKING:
+    from nexigon_fake.hub import Hub
+
+__all__ = [
+    "FixtureError",
+    "LoadedFixture",
+    "builtin_fixture_names",
+    "load_fixture",
+    "read_fixture",
+    "resolve_fixture",
+]
+
+T = TypeVar("T")
+FixtureSource = str | os.PathLike[str] | Mapping[str, Any]
+
+IN_MEMORY = "<fixture>"
+SCHEMA_FILE = "schema.json"
+DEFAULT_END_REASON: ConnectionEndReason = "Disconnected"
+# `errors.MSG_INVALID_AT` ("{rule} (at `{path}`)"), split back into its parts.
+_INVALID_AT = re.compile(r"^(?P<rule>.*) \(at `(?P<path>\$[^`]*)`\)$", re.DOTALL)
+
+
+class FixtureError(InvalidError):
+    """A fixture that cannot be read or loaded: ``<file>: <JSON path>: <what is wrong>``."""
+
+    def __init__(self, origin: str, detail: str, path: str | None = None) -> None:
+        self.origin = origin
+        self.path = path
+        self.detail = detail
+        super().__init__(f"{origin}: {detail}" if path is None else f"{origin}: {path}: {detail}")
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedFixture:
+    """What a load created, by fixture key: ids, device fingerprints and token secrets.
+
+    ``certificates`` and ``connections`` are keyed ``"<device key>/<index>"``.
+    """
+
+    name: str
+    organizations: dict[str, str] = field(default_factory=dict)
+    repositories: dict[str, str] = field(default_factory=dict)
+    projects: dict[str, str] = field(default_factory=dict)
+    devices: dict[str, str] = field(default_factory=dict)
+    device_fingerprints: dict[str, str] = field(default_factory=dict)
+    deployment_tokens: dict[str, str] = field(default_factory=dict)
+    certificates: dict[str, str] = field(default_factory=dict)
+    connections: dict[str, str] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        """camelCase, for the HTTP control plane and snapshots."""
+        fields = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        data: dict[str, Any] = msgspec.to_builtins(_LoadedFixtureJson(**fields))
+        return data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> LoadedFixture:
+        """The inverse of ``to_json``: a snapshot brings back what a load created."""
+        try:
+            decoded = msgspec.convert(data, _LoadedFixtureJson)
+        except msgspec.ValidationError as error:
+            raise InvalidError(f"Not a loaded fixture: {error}") from None
+        return cls(**msgspec.structs.asdict(decoded))
+
+
+class _LoadedFixtureJson(WireStruct, forbid_unknown_fields=True):
+    """``LoadedFixture`` on the wire; no defaults, so no field is ever omitted."""
+
+    name: str
+    organizations: dict[str, str]
+    repositories: dict[str, str]
+    projects: dict[str, str]
+    devices: dict[str, str]
+    device_fingerprints: dict[str, str]
+    deployment_tokens: dict[str, str]
+    certificates: dict[str, str]
+    connections: dict[str, str]
+
+
+# Finding fixtures.
+
+
+def _builtin_dir() -> Path:
+    """The wheel bundles fixtures as ``nexigon_fake/_fixtures``; a checkout has ``fixtures/``."""
+    bundled = importlib.resources.files("nexigon_fake") / "_fixtures"
+    if bundled.is_dir():
+        return Path(str(bundled))
+    return Path(__file__).resolve().parents[2] / "fixtures"
+
+
+def builtin_fixture_names() -> list[str]:
+    """Names ``load_fixture`` accepts besides paths, e.g. ``showcase``."""
+    directory = _builtin_dir()
+    if not directory.is_dir():
+        return []
+    return sorted(p.stem for p in directory.glob("*.json") if p.name != SCHEMA_FILE)
+
+
+def resolve_fixture(name_or_path: str | os.PathLike[str]) -> Path:
+    """An existing file wins; otherwise a built-in fixture's name, with or without ``.json``."""
+    path = Path(name_or_path)
+    if path.is_file():
+        return path
+    name = str(name_or_path).removesuffix(".json")
+    names = builtin_fixture_names()
+    if name in names:
+        return _builtin_dir() / f"{name}.json"
+    known = ", ".join(names) or "none"
+    raise FixtureError(
+        str(name_or_path), f"no such file, and no built-in fixture of that name (built-in: {known})"
+    )
+
+
+# Reading and validating.
+
+
+class _DuplicateKeyError(ValueError):
+    pass
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _DuplicateKeyError(f"duplicate key `{key}`")
+        result[key] = value
+    return result
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _parse_json(origin: str, data: bytes) -> Any:
+    """Strict JSON, as the hub parses bodies: no duplicate keys, no NaN or Infinity."""
+    try:
+        text = data.decode("utf-8")
+        return json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_refuse_constant)
+    except UnicodeDecodeError:
+        raise FixtureError(origin, "invalid JSON: not UTF-8") from None
+    except (ValueError, RecursionError) as error:
+        raise FixtureError(origin, f"invalid JSON: {error}") from None
+
+
+def _decode(origin: str, payload: Any) -> Fixture:
+    """The typed fixture, or the first structural error with its JSON path."""
+    if not isinstance(payload, dict):
+        raise FixtureError(origin, "A fixture must be a JSON object.", "$")
+    expected = f"expected {json.dumps(FORMAT)}"
+    if "format" not in payload:
+        raise FixtureError(origin, f"Object missing required field `format` ({expected}).", "$")
+    if payload["format"] != FORMAT:
+        got = json.dumps(payload["format"], default=repr)
+        raise FixtureError(origin, f"Unsupported format {got}; {expected}.", "$.format")
+    try:
+        fixture: Fixture = decode_input(Fixture, payload, strict=False)
+    except InvalidError as error:
+        match = _INVALID_AT.match(error.message)
+        if match is None:
+            raise FixtureError(origin, error.message, "$") from None
+        raise FixtureError(origin, match.group("rule"), match.group("path")) from None
+    try:
+        check_rules(fixture)
+    except FixtureRuleError as error:
+        raise FixtureError(origin, error.detail, error.path) from None
+    return fixture
+
+
+def _read(source: FixtureSource) -> tuple[str, str, Fixture]:
+    """(origin for messages, fixture name, the validated fixture)."""
+    if isinstance(source, Mapping):
+        return IN_MEMORY, IN_MEMORY, _decode(IN_MEMORY, dict(source))
+    path = resolve_fixture(source)
+    origin = str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise FixtureError(origin, f"cannot read the file: {error.strerror}") from None
+    return origin, path.stem, _decode(origin, _parse_json(origin, data))
+
+
+def read_fixture(source: FixtureSource) -> Fixture:
+    """Read and validate a fixture without loading it (structure, keys and references)."""
+    return _read(source)[2]
+
+
+# Loading.
+
+
+def load_fixture(hub: Hub, source: FixtureSource) -> LoadedFixture:
+    """Create a fixture's entities in ``hub``: a path, a built-in name, or a parsed mapping.
+
+    Everything is created at the instant of the oldest connection (``now`` when there is
+    none), then connections open and close in chronological order at ``now - secsAgo``; the
+    clock is set back to ``now`` afterwards, also on error. A failed load here leaves what it
+    created so far; ``Hub.load_fixture`` wraps this and undoes it.
+    """
+    origin, name, fixture = _read(source)
+    loader = _Loader(hub, origin, LoadedFixture(name=name))
+    oldest = max(
+        (
+            connection.connected_secs_ago
+            for project in fixture.projects
+            for device in project.devices
+            for connection in device.connections
+        ),
+        default=0,
+    )
+    with hub.lock:  # a live server must not observe the clock moved back
+        now = hub.clock.now()
+        # Entities exist before their oldest connection, so `firstSeen` never follows it.
+        hub.clock.set(now - dt.timedelta(seconds=oldest))
+        try:
+            loader.load(fixture, now)
+        finally:
+            hub.clock.set(now)
+    return loader.loaded
+
+
+@dataclass(frozen=True, slots=True)
+class _ConnectionStep:
+    """One open (``end_reason`` None) or close of a connection, run at ``now - secs_ago``."""
+
+    secs_ago: int
+    order: int
+    connection_key: str
+    device_id: str
+    path: str
+    end_reason: ConnectionEndReason | None
+
+
+class _Loader:
+    """Runs a validated fixture's items as actions, recording the created ids by key."""
+
+    def __init__(self, hub: Hub, origin: str, loaded: LoadedFixture) -> None:
+        self.hub = hub
+        self.origin = origin
+        self.loaded = loaded
+        self.steps: list[_ConnectionStep] = []
+
+    def run(self, path: str, call: Callable[..., T], **fields: Any) -> T:
+        """The action's output; its error becomes a FixtureError at the item's path."""
+        try:
+            return call(**fields)
+        except ActionError as error:
+            raise FixtureError(self.origin, error.message, path) from error
+
+    def load(self, fixture: Fixture, now: dt.datetime) -> None:
+        hub, loaded, run = self.hub, self.loaded, self.run
+        loaded.organizations[DEFAULT_ORGANIZATION_KEY] = hub.default_organization_id
+        for index, organization in enumerate(fixture.organizations):
+            created = run(
+                f"$.organizations[{index}]",
+                hub.organizations.create,
+                name=organization.name,
+                requires_subscription=False,
+            )
+            loaded.organizations[organization.key] = created.organization_id
+        for index, repository in enumerate(fixture.repositories):
+            path = f"$.repositories[{index}]"
+            organization_id = loaded.organizations[repository.organization]
+            result = run(
+                path,
+                hub.repositories.create,
+                organization_id=organization_id,
+                name=repository.name,
+                visibility=repository.visibility,
+            )
+            if not isinstance(result, CreateRepositorySuccess):
+                detail = (
+                    f"Organization {organization_id} already has a repository `{repository.name}`."
+                )
+                raise FixtureError(self.origin, detail, path)
+            loaded.repositories[repository.key] = result.repository_id
+        for index, project in enumerate(fixture.projects):
+            self.load_project(project, f"$.projects[{index}]")
+        self.run_connections(now)
+
+    def load_project(self, project: FixtureProject, path: str) -> None:
+        hub, loaded, run = self.hub, self.loaded, self.run
+        organization_id = loaded.organizations[project.organization]
+        created = run(path, hub.projects.create, organization_id=organization_id, name=project.name)
+        project_id: str = created.project_id
+        loaded.projects[project.key] = project_id
+        for index, token in enumerate(project.deployment_tokens):
+            flags = None if token.auto_accept is None else DeploymentTokenFlags(token.auto_accept)
+            output = run(
+                f"{path}.deploymentTokens[{index}]",
+                hub.projects.create_deployment_token,
+                project_id=project_id,
+                name=token.name,
+                flags=flags,
+            )
+            loaded.deployment_tokens[token.key] = output.token
+        for index, repository_key in enumerate(project.linked_repositories):
+            run(
+                f"{path}.linkedRepositories[{index}]",
+                hub.projects.link_repository,
+                project_id=project_id,
+                repository_id=loaded.repositories[repository_key],
+            )
+        if project.otlp is not None:
+            otlp = project.otlp
+            config = ProjectOtlpConfig(
+                enabled=otlp.enabled, endpoint=otlp.endpoint, headers=dict(otlp.headers)
+            )
+            run(f"{path}.otlp", hub.projects.set_otlp_config, project_id=project_id, config=config)
+        for index, device in enumerate(project.devices):
+            self.load_device(project_id, device, f"{path}.devices[{index}]")
+
+    def load_device(self, project_id: str, device: FixtureDevice, path: str) -> None:
+        hub, loaded, run = self.hub, self.loaded, self.run
+        fingerprint = device.fingerprint or hub.ids.secret("d_sk")
+        created = run(path, hub.devices.create, project_id=project_id, fingerprint=fingerprint)
+        device_id: str = created.device_id
+        loaded.devices[device.key] = device_id
+        loaded.device_fingerprints[device.key] = fingerprint
+        if device.name is not None:
+            run(f"{path}.name", hub.devices.set_name, device_id=device_id, name=device.name)
+        for index, certificate in enumerate(device.certificates):
+            added = run(
+                f"{path}.certificates[{index}]",
+                hub.devices.add_certificate,
+                device_id=device_id,
+                fingerprint=certificate.fingerprint,
+                status=certificate.status,
+            )
+            loaded.certificates[f"{device.key}/{index}"] = added.certificate_id
+        for index, prop in enumerate(device.properties):
+            run(
+                f"{path}.properties[{index}]",
+                hub.devices.set_property,
+                device_id=device_id,
+                name=prop.name,
+                value=prop.value,
+                protected=prop.protected,
+            )
+        if device.events:
+            events = list(device.events)
+            run(f"{path}.events", hub.devices.publish_events, device_id=device_id, events=events)
+        for index, connection in enumerate(device.connections):
+            key, step_path = f"{device.key}/{index}", f"{path}.connections[{index}]"
+            moments: list[tuple[int, ConnectionEndReason | None]] = [
+                (connection.connected_secs_ago, None)
+            ]
+            if connection.ended_secs_ago is not None:
+                reason = connection.end_reason or DEFAULT_END_REASON
+                moments.append((connection.ended_secs_ago, reason))
+            for secs_ago, end_reason in moments:
+                step = _ConnectionStep(
+                    secs_ago, len(self.steps), key, device_id, step_path, end_reason
+                )
+                self.steps.append(step)
+
+    def run_connections(self, now: dt.datetime) -> None:
+        """Opens and closes, oldest first, each at its own instant; then back to ``now``.
+
+        Ids are drawn in declaration order first, so they do not depend on the timeline.
+        """
+        if not self.steps:
+            return
+        hub, connections = self.hub, self.loaded.connections
+        node_id = hub.ids.flat("cluster_node")
+        for step in self.steps:
+            if step.end_reason is None:
+                connections[step.connection_key] = hub.ids.flat("d_conn")
+        try:
+            for step in sorted(self.steps, key=lambda s: (-s.secs_ago, s.order)):
+                hub.clock.set(now - dt.timedelta(seconds=step.secs_ago))
+                connection_id = connections[step.connection_key]
+                if step.end_reason is None:
+                    self.run(
+                        step.path,
+                        hub.devices.register_connection,
+                        device_id=step.device_id,
+                        node_id=node_id,
+                        connection_id=connection_id,
+                    )
+                else:
+                    self.run(
+                        step.path,
+                        hub.devices.unregister_connection,
+                        connection_id=connection_id,
+                        end_reason=step.end_reason,
+                    )
+        finally:
+            hub.clock.set(now)
