@@ -1,16 +1,21 @@
-"""THE table: every action the fake serves, with its input, output, handler and permission.
+"""THE table: every action the fake serves, one typed row each.
 
-Everything else derives from these rows: request validation and response encoding (the
-dispatcher), the OpenAPI document, the typed Python API, the README's coverage table.
+A row names the wire action, its handler, who may call it and a summary. The input type is
+read from the handler's annotation and the output type from the input's ``Action[Output]``
+base, so nothing is written twice; request validation, response encoding, the OpenAPI
+document, the typed facade and the README's coverage table all derive from these rows.
 """
 
 from __future__ import annotations
 
+import inspect
+import typing
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
 
 from nexigon_fake.state import (
+    actor,
     certificates,
     connections,
     deployment_tokens,
@@ -21,27 +26,44 @@ from nexigon_fake.state import (
     otlp,
     projects,
     properties,
+    repositories,
     repository_links,
+    users,
 )
 from nexigon_fake.state.access import Level, Rule
-from nexigon_fake.wire import actor as actor_wire
-from nexigon_fake.wire import devices as dw
-from nexigon_fake.wire import organizations as ow
-from nexigon_fake.wire import projects as pw
-from nexigon_fake.wire.common import Empty
+from nexigon_fake.state.store import Context
+from nexigon_fake.wire.common import Action
+
+InputT = TypeVar("InputT", bound=Action[Any])
+OutputT = TypeVar("OutputT")
+
+
+def output_type_of(input_type: type[Action[Any]]) -> Any:
+    """``X`` of an input struct declared as ``class …(Action[X])``."""
+    for base in getattr(input_type, "__orig_bases__", ()):
+        if typing.get_origin(base) is Action:
+            return typing.get_args(base)[0]
+    raise TypeError(f"{input_type.__name__} does not derive from Action[...]")
 
 
 @dataclass(frozen=True, slots=True)
-class ActionSpec:
-    """One row: the wire name, its types, the state handler and who may call it."""
+class ActionSpec(Generic[InputT, OutputT]):
+    """One row: the wire name, the state handler, who may call it, and what it does."""
 
     name: str
-    input_type: type[Any]
-    output_type: Any
-    handler: Callable[..., Any]
+    handler: Callable[[Context, InputT], OutputT]
     rule: Rule
     summary: str
     differs: str | None = None  # where the fake knowingly differs from the real Hub
+    input_type: type[InputT] = field(init=False)
+    output_type: Any = field(init=False)
+
+    def __post_init__(self) -> None:
+        hints = typing.get_type_hints(self.handler)
+        request = list(inspect.signature(self.handler).parameters)[1]
+        input_type = hints[request]
+        object.__setattr__(self, "input_type", input_type)
+        object.__setattr__(self, "output_type", output_type_of(input_type))
 
     @property
     def namespace(self) -> str:
@@ -66,459 +88,134 @@ def _organization(level: Level = "member") -> Rule:
     return Rule(level=level, scope="organization", field="organization_id")
 
 
-_SPECS = [
-    # devices
-    ActionSpec(
-        "devices_Query",
-        dw.QueryDevicesAction,
-        dw.QueryDevicesOutput,
-        devices.query,
-        Rule("user_or_token"),
-        "Query the devices of the instance.",
-        "Non-admins see only devices of projects they can access.",
-    ),
-    ActionSpec(
-        "devices_GetDetails",
-        dw.GetDeviceDetailsAction,
-        dw.GetDeviceDetailsOutput,
-        devices.details,
-        _device(),
-        "Get information about a device.",
-    ),
-    ActionSpec(
-        "devices_Create",
-        dw.CreateDeviceAction,
-        dw.CreateDeviceOutput,
-        devices.create,
-        _project(),
-        "Create a new device.",
-    ),
-    ActionSpec(
-        "devices_Delete",
-        dw.DeleteDeviceAction,
-        Empty,
-        devices.delete,
-        _device(),
-        "Delete a device.",
-    ),
-    ActionSpec(
-        "devices_SetName",
-        dw.SetDeviceNameAction,
-        Empty,
-        devices.set_name,
-        _device(),
-        "Set the name of a device.",
-    ),
-    ActionSpec(
-        "devices_IssueDeviceToken",
-        dw.IssueDeviceTokenAction,
-        dw.IssueDeviceTokenOutput,
-        jwts.issue_device_token,
-        _device(device_may=True),
-        "Issue a JWT for a device with user-defined claims.",
-        "JWT layout (HS256, per-hub secret) is the fake's own.",
-    ),
-    ActionSpec(
-        "devices_ValidateDeviceToken",
-        dw.ValidateDeviceTokenAction,
-        dw.ValidateDeviceTokenOutput,
-        jwts.validate_device_token,
-        Rule("authenticated"),
-        "Validate a device JWT.",
-    ),
-    ActionSpec(
-        "devices_AddCertificate",
-        dw.AddDeviceCertificateAction,
-        dw.AddDeviceCertificateOutput,
-        certificates.add,
-        _device(),
-        "Add a device certificate.",
-    ),
-    ActionSpec(
-        "devices_DeleteCertificate",
-        dw.DeleteDeviceCertificateAction,
-        Empty,
-        certificates.delete,
-        Rule("member", scope="certificate", field="certificate_id"),
-        "Delete a device certificate.",
-    ),
-    ActionSpec(
-        "devices_SetCertificateStatus",
-        dw.SetDeviceCertificateStatusAction,
-        Empty,
-        certificates.set_status,
-        Rule("member", scope="certificate", field="certificate_id"),
-        "Set the status of a device certificate.",
-    ),
-    ActionSpec(
-        "devices_RegisterConnection",
-        dw.RegisterDeviceConnectionAction,
-        dw.RegisterDeviceConnectionOutput,
-        connections.register,
-        _device("connection_manager"),
-        "Register a connection of a device to a cluster node.",
-    ),
-    ActionSpec(
-        "devices_UnregisterConnection",
-        dw.UnregisterDeviceConnectionAction,
-        Empty,
-        connections.unregister,
-        Rule("connection_manager", scope="connection", field="connection_id"),
-        "Unregister a connection of a device to a cluster node.",
-    ),
-    ActionSpec(
-        "devices_QueryConnections",
-        dw.QueryDeviceConnectionsAction,
-        dw.QueryDeviceConnectionsOutput,
-        connections.query,
-        _device(),
-        "Query the connection history of a device.",
-    ),
-    ActionSpec(
-        "devices_IssueHttpProxyToken",
-        dw.IssueDeviceHttpProxyTokenAction,
-        dw.IssueDeviceHttpProxyTokenOutput,
-        jwts.issue_proxy_token,
-        _device(),
-        "Issue a HTTP proxy JWT.",
-        "The URL format `https://<hostname>/?token=<jwt>` is the fake's own.",
-    ),
-    ActionSpec(
-        "devices_ValidateHttpProxyToken",
-        dw.ValidateDeviceHttpProxyTokenAction,
-        dw.ValidateDeviceHttpProxyTokenOutput,
-        jwts.validate_proxy_token,
-        Rule("authenticated"),
-        "Validate a HTTP proxy JWT.",
-    ),
-    ActionSpec(
-        "devices_PublishEvents",
-        dw.PublishDeviceEventsAction,
-        Empty,
-        events.publish,
-        _device(device_may=True),
-        "Publish device events.",
-    ),
-    ActionSpec(
-        "devices_QueryEvents",
-        dw.QueryDeviceEventsAction,
-        dw.QueryDeviceEventsOutput,
-        events.query,
-        _device(),
-        "Query device events.",
-    ),
-    ActionSpec(
-        "devices_SetProperty",
-        dw.SetDevicePropertyAction,
-        dw.SetDevicePropertyOutput,
-        properties.set_property,
-        _device(device_may=True),
-        "Set a property of a device.",
-    ),
-    ActionSpec(
-        "devices_GetProperty",
-        dw.GetDevicePropertyAction,
-        dw.GetDevicePropertyOutput,
-        properties.get_property,
-        _device(device_may=True),
-        "Get a property of a device.",
-    ),
-    ActionSpec(
-        "devices_RemoveProperty",
-        dw.RemoveDevicePropertyAction,
-        dw.RemoveDevicePropertyOutput,
-        properties.remove_property,
-        _device(device_may=True),
-        "Remove a property from a device.",
-    ),
-    ActionSpec(
-        "devices_QueryProperties",
-        dw.QueryDevicePropertiesAction,
-        dw.QueryDevicePropertiesOutput,
-        properties.query_properties,
-        _device(device_may=True),
-        "Query the properties of a device.",
-    ),
-    ActionSpec(
-        "devices_QueryAuditLog",
-        dw.QueryDeviceAuditLogAction,
-        dw.QueryDeviceAuditLogOutput,
-        devices.query_audit_log,
-        _device(),
-        "Query the audit log of a device.",
-    ),
-    ActionSpec(
-        "devices_QueryCommands",
-        dw.QueryDeviceCommandsAction,
-        dw.QueryDeviceCommandsOutput,
-        devices.query_commands,
-        _device(),
-        "Query the on-demand commands supported by a device.",
-    ),
-    # projects
-    ActionSpec(
-        "projects_Query",
-        pw.QueryProjectsAction,
-        pw.QueryProjectsOutput,
-        projects.query,
-        Rule("user_or_token"),
-        "Query the projects of the instance.",
-        "Non-admins see only projects of their organizations.",
-    ),
-    ActionSpec(
-        "projects_GetDetails",
-        pw.GetProjectDetailsAction,
-        pw.GetProjectDetailsOutput,
-        projects.details,
-        _project(),
-        "Get information about a project.",
-    ),
-    ActionSpec(
-        "projects_SetName",
-        pw.SetProjectNameAction,
-        Empty,
-        projects.set_name,
-        _project("admin"),
-        "Set the name of a project.",
-    ),
-    ActionSpec(
-        "projects_Create",
-        pw.CreateProjectAction,
-        pw.CreateProjectOutput,
-        projects.create,
-        _organization(),
-        "Create a new project.",
-    ),
-    ActionSpec(
-        "projects_Delete",
-        pw.DeleteProjectAction,
-        Empty,
-        projects.delete,
-        _project("admin"),
-        "Delete a project.",
-    ),
-    ActionSpec(
-        "projects_QueryDevices",
-        pw.QueryProjectDevicesAction,
-        pw.QueryProjectDevicesOutput,
-        projects.query_devices,
-        _project(),
-        "Query the devices of a project.",
-    ),
-    ActionSpec(
-        "projects_QueryDeploymentTokens",
-        pw.QueryProjectDeploymentTokensAction,
-        pw.QueryProjectDeploymentTokensOutput,
-        deployment_tokens.query_tokens,
-        _project(),
-        "Query the deployment tokens of a project.",
-    ),
-    ActionSpec(
-        "projects_QueryLinkedRepositories",
-        pw.QueryProjectRepositoriesAction,
-        pw.QueryProjectRepositoriesOutput,
-        repository_links.query_repositories,
-        _project(),
-        "Query repositories of a project.",
-    ),
-    ActionSpec(
-        "projects_CreateDeploymentToken",
-        pw.CreateDeploymentTokenAction,
-        pw.CreateDeploymentTokenOutput,
-        deployment_tokens.create_token,
-        _project("admin"),
-        "Create a deployment token.",
-    ),
-    ActionSpec(
-        "projects_DeleteDeploymentToken",
-        pw.DeleteDeploymentTokenAction,
-        Empty,
-        deployment_tokens.delete_token,
-        Rule("admin", scope="deployment_token", field="token_id"),
-        "Delete a deployment token.",
-    ),
-    ActionSpec(
-        "projects_SetDeploymentTokenFlags",
-        pw.SetDeploymentTokenFlagsAction,
-        Empty,
-        deployment_tokens.set_token_flags,
-        Rule("admin", scope="deployment_token", field="token_id"),
-        "Set the flags of a deployment token.",
-    ),
-    ActionSpec(
-        "projects_QueryAuditLog",
-        pw.QueryAuditLogEventsAction,
-        pw.QueryAuditLogEventsOutput,
-        projects.query_audit_log,
-        _project(),
-        "Query the audit log of the project.",
-    ),
-    ActionSpec(
-        "projects_LinkRepository",
-        pw.AddProjectRepositoryAction,
-        Empty,
-        repository_links.link_repository,
-        _project("admin"),
-        "Add a repository to the project.",
-    ),
-    ActionSpec(
-        "projects_UnlinkRepository",
-        pw.RemoveProjectRepositoryAction,
-        Empty,
-        repository_links.unlink_repository,
-        _project("admin"),
-        "Remove a repository from the project.",
-    ),
-    ActionSpec(
-        "projects_GetOtlpConfig",
-        pw.GetProjectOtlpConfigAction,
-        pw.GetProjectOtlpConfigOutput,
-        otlp.get_otlp,
-        _project(),
-        "Get the OTLP event forwarding configuration for a project.",
-        "Header values read back as `********` (the real mask is undocumented).",
-    ),
-    ActionSpec(
-        "projects_SetOtlpConfig",
-        pw.SetProjectOtlpConfigAction,
-        Empty,
-        otlp.set_otlp,
-        _project("admin"),
-        "Set the OTLP event forwarding configuration for a project.",
-        "Sending `********` back keeps the stored header value.",
-    ),
-    # adjacent namespaces
-    ActionSpec(
-        "actor_GetActor",
-        actor_wire.GetActorAction,
-        actor_wire.GetActorOutput,
-        organizations.get_actor,
-        Rule("anyone"),
-        "Get the actor of the request.",
-    ),
-    ActionSpec(
-        "organizations_Query",
-        ow.QueryOrganizationsAction,
-        ow.QueryOrganizationsOutput,
-        organizations.query,
-        Rule("user_or_token"),
-        "Query organizations.",
-    ),
-    ActionSpec(
-        "organizations_Create",
-        ow.CreateOrganizationAction,
-        ow.CreateOrganizationOutput,
-        organizations.create,
-        Rule("user"),
-        "Create an organization.",
-    ),
-    ActionSpec(
-        "organizations_QueryProjects",
-        ow.QueryOrganizationProjectsAction,
-        ow.QueryOrganizationProjectsOutput,
-        organizations.query_projects,
-        _organization(),
-        "Query the projects of an organization.",
-    ),
-    ActionSpec(
-        "organizations_QueryMembers",
-        ow.QueryOrganizationMembersAction,
-        ow.QueryOrganizationMembersOutput,
-        organizations.query_members,
-        _organization(),
-        "Query the members of an organization.",
-    ),
-    ActionSpec(
-        "organizations_AddMember",
-        ow.AddOrganizationMemberAction,
-        Empty,
-        organizations.add_member,
-        _organization("admin"),
-        "Add a member to an organization.",
-    ),
-    ActionSpec(
-        "organizations_RemoveMember",
-        ow.RemoveOrganizationMemberAction,
-        Empty,
-        organizations.remove_member,
-        _organization("admin"),
-        "Remove a member from an organization.",
-    ),
-    ActionSpec(
-        "organizations_Delete",
-        ow.DeleteOrganizationAction,
-        Empty,
-        organizations.delete,
-        _organization("admin"),
-        "Delete an organization.",
-    ),
-    ActionSpec(
-        "users_Create",
-        ow.CreateUserAction,
-        ow.CreateUserOutput,
-        organizations.create_user,
-        Rule("instance_admin"),
-        "Create a user.",
-    ),
-    ActionSpec(
-        "users_CreateToken",
-        ow.CreateUserTokenAction,
-        ow.CreateUserTokenOutput,
-        organizations.create_user_token,
-        Rule("self", scope="user", field="user_id"),
-        "Create a user token.",
-    ),
-    ActionSpec(
-        "users_QueryTokens",
-        ow.QueryUserTokensAction,
-        ow.QueryUserTokensOutput,
-        organizations.query_user_tokens,
-        Rule("self", scope="user", field="user_id"),
-        "Query the tokens of a user.",
-    ),
-    ActionSpec(
-        "users_DeleteToken",
-        ow.DeleteUserTokenAction,
-        Empty,
-        organizations.delete_user_token,
-        Rule("self", scope="user_token", field="token_id"),
-        "Delete a user token.",
-    ),
-    ActionSpec(
-        "repositories_Create",
-        ow.CreateRepositoryAction,
-        ow.CreateRepositoryOutput,
-        organizations.create_repository,
-        _organization("admin"),
-        "Create a repository.",
-        "Repositories hold no packages or assets.",
-    ),
-    ActionSpec(
-        "repositories_GetDetails",
-        ow.GetRepositoryDetailsAction,
-        ow.GetRepositoryDetailsOutput,
-        organizations.repository_details,
-        Rule("member", scope="repository", field="repository_id"),
-        "Get information about a repository.",
-    ),
-    ActionSpec(
-        "repositories_Delete",
-        ow.DeleteRepositoryAction,
-        Empty,
-        organizations.delete_repository,
-        Rule("admin", scope="repository", field="repository_id"),
-        "Delete a repository.",
-    ),
-    ActionSpec(
-        "repositories_QueryLinkedProjects",
-        ow.QueryRepositoryProjectsAction,
-        ow.QueryRepositoryProjectsOutput,
-        organizations.query_repository_projects,
-        Rule("member", scope="repository", field="repository_id"),
-        "Query the projects a repository is linked to.",
-    ),
-]
+def _repository(level: Level = "member") -> Rule:
+    return Rule(level=level, scope="repository", field="repository_id")
 
-ACTIONS: dict[str, ActionSpec] = {spec.name: spec for spec in _SPECS}
-ACTION_BY_INPUT: dict[type[Any], ActionSpec] = {spec.input_type: spec for spec in _SPECS}
+
+_CERTIFICATE = Rule("member", scope="certificate", field="certificate_id")
+_DEPLOYMENT_TOKEN = Rule("admin", scope="deployment_token", field="token_id")
+_USER = Rule("self", scope="user", field="user_id")
+
+# fmt: off
+_SPECS: list[ActionSpec[Any, Any]] = [
+    # devices
+    ActionSpec("devices_Query", devices.query,
+               Rule("user_or_token"), "Query the devices of the instance.",
+               differs="Non-admins see only devices of projects they can access."),
+    ActionSpec("devices_GetDetails", devices.get_details,
+               _device(), "Get information about a device."),
+    ActionSpec("devices_Create", devices.create, _project(), "Create a new device."),
+    ActionSpec("devices_Delete", devices.delete, _device(), "Delete a device."),
+    ActionSpec("devices_SetName", devices.set_name, _device(), "Set the name of a device."),
+    ActionSpec("devices_IssueDeviceToken", jwts.issue_device_token,
+               _device(device_may=True), "Issue a JWT for a device with user-defined claims.",
+               differs="JWT layout (HS256, per-hub secret) is the fake's own."),
+    ActionSpec("devices_ValidateDeviceToken", jwts.validate_device_token,
+               Rule("authenticated"), "Validate a device JWT."),
+    ActionSpec("devices_AddCertificate", certificates.add_certificate,
+               _device(), "Add a device certificate."),
+    ActionSpec("devices_DeleteCertificate", certificates.delete_certificate,
+               _CERTIFICATE, "Delete a device certificate."),
+    ActionSpec("devices_SetCertificateStatus", certificates.set_certificate_status,
+               _CERTIFICATE, "Set the status of a device certificate."),
+    ActionSpec("devices_RegisterConnection", connections.register_connection,
+               _device("connection_manager"),
+               "Register a connection of a device to a cluster node."),
+    ActionSpec("devices_UnregisterConnection", connections.unregister_connection,
+               Rule("connection_manager", scope="connection", field="connection_id"),
+               "Unregister a connection of a device to a cluster node."),
+    ActionSpec("devices_QueryConnections", connections.query_connections,
+               _device(), "Query the connection history of a device."),
+    ActionSpec("devices_IssueHttpProxyToken", jwts.issue_http_proxy_token,
+               _device(), "Issue a HTTP proxy JWT.",
+               differs="The URL format `https://<hostname>/?token=<jwt>` is the fake's own."),
+    ActionSpec("devices_ValidateHttpProxyToken", jwts.validate_http_proxy_token,
+               Rule("authenticated"), "Validate a HTTP proxy JWT."),
+    ActionSpec("devices_PublishEvents", events.publish_events,
+               _device(device_may=True), "Publish device events."),
+    ActionSpec("devices_QueryEvents", events.query_events, _device(), "Query device events."),
+    ActionSpec("devices_SetProperty", properties.set_property,
+               _device(device_may=True), "Set a property of a device."),
+    ActionSpec("devices_GetProperty", properties.get_property,
+               _device(device_may=True), "Get a property of a device."),
+    ActionSpec("devices_RemoveProperty", properties.remove_property,
+               _device(device_may=True), "Remove a property from a device."),
+    ActionSpec("devices_QueryProperties", properties.query_properties,
+               _device(device_may=True), "Query the properties of a device."),
+    ActionSpec("devices_QueryAuditLog", devices.query_audit_log,
+               _device(), "Query the audit log of a device."),
+    ActionSpec("devices_QueryCommands", devices.query_commands,
+               _device(), "Query the on-demand commands supported by a device."),
+    # projects
+    ActionSpec("projects_Query", projects.query,
+               Rule("user_or_token"), "Query the projects of the instance.",
+               differs="Non-admins see only projects of their organizations."),
+    ActionSpec("projects_GetDetails", projects.get_details,
+               _project(), "Get information about a project."),
+    ActionSpec("projects_SetName", projects.set_name,
+               _project("admin"), "Set the name of a project."),
+    ActionSpec("projects_Create", projects.create, _organization(), "Create a new project."),
+    ActionSpec("projects_Delete", projects.delete, _project("admin"), "Delete a project."),
+    ActionSpec("projects_QueryDevices", projects.query_devices,
+               _project(), "Query the devices of a project."),
+    ActionSpec("projects_QueryDeploymentTokens", deployment_tokens.query_deployment_tokens,
+               _project(), "Query the deployment tokens of a project."),
+    ActionSpec("projects_QueryLinkedRepositories", repository_links.query_linked_repositories,
+               _project(), "Query repositories of a project."),
+    ActionSpec("projects_CreateDeploymentToken", deployment_tokens.create_deployment_token,
+               _project("admin"), "Create a deployment token."),
+    ActionSpec("projects_DeleteDeploymentToken", deployment_tokens.delete_deployment_token,
+               _DEPLOYMENT_TOKEN, "Delete a deployment token."),
+    ActionSpec("projects_SetDeploymentTokenFlags", deployment_tokens.set_deployment_token_flags,
+               _DEPLOYMENT_TOKEN, "Set the flags of a deployment token."),
+    ActionSpec("projects_QueryAuditLog", projects.query_audit_log,
+               _project(), "Query the audit log of the project."),
+    ActionSpec("projects_LinkRepository", repository_links.link_repository,
+               _project("admin"), "Add a repository to the project."),
+    ActionSpec("projects_UnlinkRepository", repository_links.unlink_repository,
+               _project("admin"), "Remove a repository from the project."),
+    ActionSpec("projects_GetOtlpConfig", otlp.get_otlp_config,
+               _project(), "Get the OTLP event forwarding configuration for a project.",
+               differs="Header values read back as `********` (the real mask is undocumented)."),
+    ActionSpec("projects_SetOtlpConfig", otlp.set_otlp_config,
+               _project("admin"), "Set the OTLP event forwarding configuration for a project.",
+               differs="Sending `********` back keeps the stored header value."),
+    # actor
+    ActionSpec("actor_GetActor", actor.get_actor, Rule("anyone"), "Get the actor of the request."),
+    # organizations
+    ActionSpec("organizations_Query", organizations.query,
+               Rule("user_or_token"), "Query organizations."),
+    ActionSpec("organizations_Create", organizations.create,
+               Rule("user"), "Create an organization."),
+    ActionSpec("organizations_QueryProjects", organizations.query_projects,
+               _organization(), "Query the projects of an organization."),
+    ActionSpec("organizations_QueryMembers", organizations.query_members,
+               _organization(), "Query the members of an organization."),
+    ActionSpec("organizations_AddMember", organizations.add_member,
+               _organization("admin"), "Add a member to an organization."),
+    ActionSpec("organizations_RemoveMember", organizations.remove_member,
+               _organization("admin"), "Remove a member from an organization."),
+    ActionSpec("organizations_Delete", organizations.delete,
+               _organization("admin"), "Delete an organization."),
+    # users
+    ActionSpec("users_Create", users.create, Rule("instance_admin"), "Create a user."),
+    ActionSpec("users_CreateToken", users.create_token, _USER, "Create a user token."),
+    ActionSpec("users_QueryTokens", users.query_tokens, _USER, "Query the tokens of a user."),
+    ActionSpec("users_DeleteToken", users.delete_token,
+               Rule("self", scope="user_token", field="token_id"), "Delete a user token."),
+    # repositories
+    ActionSpec("repositories_Create", repositories.create,
+               _organization("admin"), "Create a repository.",
+               differs="Repositories hold no packages or assets."),
+    ActionSpec("repositories_GetDetails", repositories.get_details,
+               _repository(), "Get information about a repository."),
+    ActionSpec("repositories_Delete", repositories.delete,
+               _repository("admin"), "Delete a repository."),
+    ActionSpec("repositories_QueryLinkedProjects", repositories.query_linked_projects,
+               _repository(), "Query the projects a repository is linked to."),
+]
+# fmt: on
+
+ACTIONS: dict[str, ActionSpec[Any, Any]] = {spec.name: spec for spec in _SPECS}
+ACTION_BY_INPUT: dict[type[Any], ActionSpec[Any, Any]] = {spec.input_type: spec for spec in _SPECS}
 SEED_NAMESPACES = ("devices", "projects")

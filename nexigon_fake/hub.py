@@ -31,7 +31,7 @@ from nexigon_fake.errors import (
     InvalidError,
 )
 from nexigon_fake.ids import IdSource
-from nexigon_fake.state import organizations
+from nexigon_fake.state import organizations, users
 from nexigon_fake.state.access import check
 from nexigon_fake.state.auth import authenticate
 from nexigon_fake.state.store import Context, Options, Store
@@ -197,8 +197,8 @@ class Hub:
         clock: Clock = FrozenClock(start) if config.frozen_clock else SystemClock(config.start_time)
         ids = IdSource(config.seed)
         store = Store(clock, ids, Options(strict=config.strict, domain=config.domain))
-        admin = organizations.add_user(store, ADMIN_EMAIL, "Administrator", is_admin=True)
-        token = organizations.add_user_token(store, admin, "admin", config.admin_token)
+        admin = users.add_user(store, ADMIN_EMAIL, "Administrator", is_admin=True)
+        token = users.add_user_token(store, admin, "admin", config.admin_token)
         bootstrap = Context(store, SystemActor(), "bootstrap")
         organization = organizations.add_organization(
             bootstrap, DEFAULT_ORGANIZATION_NAME, [admin.user_id], requires_subscription=False
@@ -464,8 +464,8 @@ class Hub:
     ) -> tuple[str, str]:
         """A user with a token, optionally a member of an organization: (user id, token)."""
         with self.lock:
-            user = organizations.add_user(self.store, email, None, instance_admin)
-            token = organizations.add_user_token(self.store, user, None)
+            user = users.add_user(self.store, email, None, instance_admin)
+            token = users.add_user_token(self.store, user, None)
             if organization_id is not None:
                 organization = self.store.organization(organization_id)
                 organization.members[user.user_id] = organization_admin

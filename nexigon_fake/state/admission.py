@@ -43,7 +43,7 @@ def admit(
     certificate = certificates.find_on_device(ctx, device, certificate_fingerprint)
     if certificate is None:
         status: DeviceCertificateStatus = "Active" if token.auto_accept else "Pending"
-        certificate = certificates.add_certificate(ctx, device, certificate_fingerprint, status)
+        certificate = certificates.attach_certificate(ctx, device, certificate_fingerprint, status)
     if certificate.status != "Active":
         raise ForbiddenError(
             MSG_CERT_NOT_ACTIVE.format(

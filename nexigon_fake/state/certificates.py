@@ -41,7 +41,7 @@ def _set_status(ctx: Context, certificate: Certificate, status: DeviceCertificat
     _audit_status(ctx, "devices_CertificateStatusChanged", certificate, project_id)
 
 
-def add_certificate(
+def attach_certificate(
     ctx: Context, device: Device, fingerprint: str, status: DeviceCertificateStatus
 ) -> Certificate:
     """Attach a certificate; if another device holds the fingerprint, all holders conflict."""
@@ -75,13 +75,15 @@ def add_certificate(
     return certificate
 
 
-def add(ctx: Context, request: AddDeviceCertificateAction) -> AddDeviceCertificateOutput:
+def add_certificate(
+    ctx: Context, request: AddDeviceCertificateAction
+) -> AddDeviceCertificateOutput:
     device = ctx.store.device(request.device_id)
-    certificate = add_certificate(ctx, device, request.fingerprint, request.status or "Pending")
+    certificate = attach_certificate(ctx, device, request.fingerprint, request.status or "Pending")
     return AddDeviceCertificateOutput(certificate_id=certificate.certificate_id)
 
 
-def delete(ctx: Context, request: DeleteDeviceCertificateAction) -> Empty:
+def delete_certificate(ctx: Context, request: DeleteDeviceCertificateAction) -> Empty:
     store = ctx.store
     certificate = store.certificate(request.certificate_id)
     device = store.devices[certificate.device_id]
@@ -102,7 +104,7 @@ def delete(ctx: Context, request: DeleteDeviceCertificateAction) -> Empty:
     return Empty()
 
 
-def set_status(ctx: Context, request: SetDeviceCertificateStatusAction) -> Empty:
+def set_certificate_status(ctx: Context, request: SetDeviceCertificateStatusAction) -> Empty:
     """Any transition is allowed; setting the current status again still succeeds."""
     certificate = ctx.store.certificate(request.certificate_id)
     _set_status(ctx, certificate, request.status)

@@ -25,7 +25,9 @@ def _flags(auto_accept: bool | None) -> dict[str, Any]:
     return {} if auto_accept is None else {"autoAccept": auto_accept}
 
 
-def create_token(ctx: Context, request: CreateDeploymentTokenAction) -> CreateDeploymentTokenOutput:
+def create_deployment_token(
+    ctx: Context, request: CreateDeploymentTokenAction
+) -> CreateDeploymentTokenOutput:
     store = ctx.store
     project = store.project(request.project_id)
     secret = store.ids.secret("deployment")
@@ -49,7 +51,7 @@ def create_token(ctx: Context, request: CreateDeploymentTokenAction) -> CreateDe
     return CreateDeploymentTokenOutput(token_id=token.token_id, token=secret)
 
 
-def query_tokens(
+def query_deployment_tokens(
     ctx: Context, request: QueryProjectDeploymentTokensAction
 ) -> QueryProjectDeploymentTokensOutput:
     """Flags are echoed as stored: ``{}`` when never given, an explicit false stays."""
@@ -68,7 +70,7 @@ def query_tokens(
     )
 
 
-def delete_token(ctx: Context, request: DeleteDeploymentTokenAction) -> Empty:
+def delete_deployment_token(ctx: Context, request: DeleteDeploymentTokenAction) -> Empty:
     """Devices the token admitted stay; the token no longer authenticates."""
     store = ctx.store
     token = store.deployment_token(request.token_id)
@@ -83,7 +85,7 @@ def delete_token(ctx: Context, request: DeleteDeploymentTokenAction) -> Empty:
     return Empty()
 
 
-def set_token_flags(ctx: Context, request: SetDeploymentTokenFlagsAction) -> Empty:
+def set_deployment_token_flags(ctx: Context, request: SetDeploymentTokenFlagsAction) -> Empty:
     """Flags are replaced wholesale."""
     token = ctx.store.deployment_token(request.token_id)
     token.auto_accept = request.flags.auto_accept

@@ -48,7 +48,7 @@ def query(ctx: Context, request: QueryDevicesAction) -> QueryDevicesOutput:
     return QueryDevicesOutput(devices=items)
 
 
-def details(ctx: Context, request: GetDeviceDetailsAction) -> GetDeviceDetailsOutput:
+def get_details(ctx: Context, request: GetDeviceDetailsAction) -> GetDeviceDetailsOutput:
     """Certificates in creation order; only open connections, newest first."""
     store = ctx.store
     device = store.device(request.device_id)

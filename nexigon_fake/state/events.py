@@ -14,7 +14,7 @@ from nexigon_fake.wire.devices import (
 DEFAULT_LIMIT = 100
 
 
-def publish(ctx: Context, request: PublishDeviceEventsAction) -> Empty:
+def publish_events(ctx: Context, request: PublishDeviceEventsAction) -> Empty:
     """The hub stamps ``receivedAt``; an event id the device already has is ignored."""
     store = ctx.store
     device = store.device(request.device_id)
@@ -29,7 +29,7 @@ def publish(ctx: Context, request: PublishDeviceEventsAction) -> Empty:
     return Empty()
 
 
-def query(ctx: Context, request: QueryDeviceEventsAction) -> QueryDeviceEventsOutput:
+def query_events(ctx: Context, request: QueryDeviceEventsAction) -> QueryDeviceEventsOutput:
     """Newest first by ``emittedAt``; ties newest recorded first."""
     device = ctx.store.device(request.device_id)
     limit = DEFAULT_LIMIT if request.limit is None else request.limit

@@ -91,7 +91,7 @@ def validate_device_token(
     return ValidateDeviceTokenSuccess(device_id=claims["sub"], claims=claims.get("claims"))
 
 
-def issue_proxy_token(
+def issue_http_proxy_token(
     ctx: Context, request: IssueDeviceHttpProxyTokenAction
 ) -> IssueDeviceHttpProxyTokenOutput:
     device = ctx.store.device(request.device_id)
@@ -111,7 +111,7 @@ def _actor_claim(ctx: Context) -> Any:
     return msgspec.to_builtins(ctx.actor)
 
 
-def validate_proxy_token(
+def validate_http_proxy_token(
     ctx: Context, request: ValidateDeviceHttpProxyTokenAction
 ) -> ValidateDeviceHttpProxyTokenOutput:
     """An expired but genuine token still tells where to redirect; a forged one does not."""

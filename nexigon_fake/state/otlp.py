@@ -20,7 +20,9 @@ from nexigon_fake.wire.projects import (
 HEADER_MASK = "********"
 
 
-def get_otlp(ctx: Context, request: GetProjectOtlpConfigAction) -> GetProjectOtlpConfigOutput:
+def get_otlp_config(
+    ctx: Context, request: GetProjectOtlpConfigAction
+) -> GetProjectOtlpConfigOutput:
     """Header values are masked; a never configured project reads as disabled."""
     project = ctx.store.project(request.project_id)
     config = project.otlp
@@ -35,7 +37,7 @@ def get_otlp(ctx: Context, request: GetProjectOtlpConfigAction) -> GetProjectOtl
     )
 
 
-def set_otlp(ctx: Context, request: SetProjectOtlpConfigAction) -> Empty:
+def set_otlp_config(ctx: Context, request: SetProjectOtlpConfigAction) -> Empty:
     """Full replacement; a header sent back as the mask keeps its stored value."""
     project = ctx.store.project(request.project_id)
     config = request.config

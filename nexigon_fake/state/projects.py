@@ -43,7 +43,7 @@ def query(ctx: Context, request: QueryProjectsAction) -> QueryProjectsOutput:
     )
 
 
-def details(ctx: Context, request: GetProjectDetailsAction) -> GetProjectDetailsOutput:
+def get_details(ctx: Context, request: GetProjectDetailsAction) -> GetProjectDetailsOutput:
     project = ctx.store.project(request.project_id)
     return GetProjectDetailsOutput(
         project_id=project.project_id, name=project.name, device_count=len(project.device_ids)

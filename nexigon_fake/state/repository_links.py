@@ -15,7 +15,7 @@ from nexigon_fake.wire.projects import (
 )
 
 
-def query_repositories(
+def query_linked_repositories(
     ctx: Context, request: QueryProjectRepositoriesAction
 ) -> QueryProjectRepositoriesOutput:
     """``publicName`` is the repository's name; the display name is the same name."""

@@ -29,7 +29,8 @@ from nexigon_fake.wire.devices import (
     DeviceName,
     PropertyName,
 )
-from nexigon_fake.wire.organizations import OrganizationName, RepositoryName, RepositoryVisibility
+from nexigon_fake.wire.organizations import OrganizationName
+from nexigon_fake.wire.repositories import RepositoryName, RepositoryVisibility
 from nexigon_fake.wire.projects import OtlpEndpoint, ProjectName, TokenName
 
 FORMAT = "nexigon-fake-fixture/1"
