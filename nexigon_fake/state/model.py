@@ -16,7 +16,7 @@ import msgspec
 
 from nexigon_fake.wire.actor import Actor
 from nexigon_fake.wire.devices import ConnectionEndReason, DeviceCertificateStatus, DeviceEvent
-from nexigon_fake.wire.organizations import RepositoryVisibility
+from nexigon_fake.wire.repositories import RepositoryVisibility
 
 if TYPE_CHECKING:
     from nexigon_fake.state.storage.event_log import EventLog

@@ -33,7 +33,7 @@ from nexigon_fake.toolkit.fixture_format import (
 from nexigon_fake.wire.common import WireStruct
 from nexigon_fake.wire.decoding import decode_input
 from nexigon_fake.wire.devices import ConnectionEndReason
-from nexigon_fake.wire.organizations import CreateRepositorySuccess
+from nexigon_fake.wire.repositories import CreateRepositorySuccess
 from nexigon_fake.wire.projects import DeploymentTokenFlags, ProjectOtlpConfig
 
 if TYPE_CHECKING:
