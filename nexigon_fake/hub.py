@@ -1,8 +1,7 @@
-"""``Hub``: one in-memory Nexigon Hub, its Python API and the single path every call takes.
+"""``Hub``: one in-memory Nexigon Hub, the composition root and its typed Python API.
 
-Both HTTP requests and direct calls go through ``Hub._answer``: look up the action,
-authenticate, validate, draw injected faults, check permissions, run the state handler and
-journal the call, all under one lock.
+The hub owns the state, clock, journal, faults and command handlers; every call it makes,
+from Python or HTTP, goes through ``pipeline.invoke`` under its one lock.
 """
 
 from __future__ import annotations
@@ -11,42 +10,34 @@ import dataclasses
 import datetime as dt
 import functools
 import threading
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import msgspec
 
+from nexigon_fake import pipeline
 from nexigon_fake.actions import ACTION_BY_INPUT, ACTIONS, ActionSpec
 from nexigon_fake.clock import DEFAULT_START, Clock, FrozenClock, SystemClock
 from nexigon_fake.commands.invocations import Commands
 from nexigon_fake.errors import (
-    MSG_NOT_IMPLEMENTED,
-    MSG_UNKNOWN_ACTION,
     ActionError,
-    InternalError,
-    InvalidError,
 )
 from nexigon_fake.ids import IdSource
+from nexigon_fake.pipeline import NORMAL, QUIET, Answer, Mode
 from nexigon_fake.state import organizations, users
-from nexigon_fake.state.access import check
-from nexigon_fake.state.auth import authenticate
 from nexigon_fake.state.store import Context, Options, Store
 from nexigon_fake.toolkit import snapshot
-from nexigon_fake.toolkit.faults import Faults, Firing
+from nexigon_fake.toolkit.faults import Faults
+from nexigon_fake.toolkit.fixture_loader import LoadedFixture, load_fixture
 from nexigon_fake.toolkit.journal import DEFAULT_JOURNAL_CAP, Journal
-from nexigon_fake.toolkit.snapshot import Baseline, Restored, Snapshot
-from nexigon_fake.upstream import UPSTREAM_ACTIONS
-from nexigon_fake.wire.actor import Actor, SystemActor
+from nexigon_fake.toolkit.snapshot import Baseline, Restored
+from nexigon_fake.toolkit.snapshot_format import Snapshot
+from nexigon_fake.wire.actor import SystemActor
 from nexigon_fake.wire.common import Action
 from nexigon_fake.wire.credentials import Credentials
-from nexigon_fake.wire.decoding import decode_body, decode_input, require_json, require_object
-
-if TYPE_CHECKING:
-    from nexigon_fake.toolkit.fixture_loader import LoadedFixture
 
 OutputT = TypeVar("OutputT")
 
@@ -68,40 +59,8 @@ class HubConfig:
     fixture: str | Path | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Answer:
-    """How one call ended: the output (or error) and how long to wait before answering."""
-
-    output: Any
-    output_json: bytes
-    error: ActionError | None
-    latency_secs: float
-
-    def wait(self) -> None:
-        """Hold the answer back as an injected latency asks (in-process callers)."""
-        if self.latency_secs > 0:
-            time.sleep(self.latency_secs)
-
-
-def _input_json(payload: dict[str, Any] | bytes) -> bytes:
-    if isinstance(payload, bytes):
-        return payload
-    try:
-        return msgspec.json.encode(payload)
-    except (TypeError, ValueError, OverflowError, RecursionError):
-        return b""
-
-
-def lookup_action(name: str) -> ActionSpec:
-    spec = ACTIONS.get(name)
-    if spec is None:
-        template = MSG_NOT_IMPLEMENTED if name in UPSTREAM_ACTIONS else MSG_UNKNOWN_ACTION
-        raise InvalidError(template.format(action=name), status=404)
-    return spec
-
-
 @functools.cache
-def _methods_of(namespace: str) -> Mapping[str, ActionSpec]:
+def _methods_of(namespace: str) -> Mapping[str, ActionSpec[Any, Any]]:
     """snake_case method name -> action, for one namespace (worked out once: every hub and
     session makes several namespaces)."""
     return MappingProxyType(
@@ -184,7 +143,6 @@ class Hub:
             seed, start_time, frozen_clock, admin_token, strict, domain, journal_cap, fixture
         )
         self.lock = threading.RLock()
-        self._quiet = False
         self.journal = Journal(journal_cap, self.lock)
         self.faults: Faults = Faults(seed, self.lock)
         self.commands = Commands(self)  # handlers of simulated devices; not in snapshots
@@ -321,79 +279,31 @@ class Hub:
         Loading is not journaled and faults do not fire on it; a fixture that fails part way
         leaves the hub as it was.
         """
-        from nexigon_fake.toolkit.fixture_loader import load_fixture
-
         with self.lock:
             before = self.snapshot_json()
-            quiet, self._quiet = self._quiet, True
             try:
                 loaded = load_fixture(self, source)
             except BaseException:
                 self.restore(before)  # a fixture applies whole or not at all
                 raise
-            finally:
-                self._quiet = quiet
             self.fixture = loaded
             return loaded
 
-    # The one path every call takes.
+    # Calls: every one goes through ``pipeline.invoke``.
 
-    def _answer(
-        self, name: str, payload: dict[str, Any] | bytes, credentials: Credentials
-    ) -> Answer:
-        """Run one call and journal it; errors are answered, not raised."""
-        with self.lock:
-            started = self.clock.now()
-            actor: Actor | None = None
-            firing: Firing | None = None
-            input_json = payload if isinstance(payload, bytes) else None
-            try:
-                spec = lookup_action(name)
-                store = self.store
-                actor = authenticate(store, credentials)
-                if isinstance(payload, bytes):
-                    request = decode_body(spec.input_type, payload, strict=self.config.strict)
-                else:
-                    body = require_object(payload)
-                    input_json = require_json(body)
-                    request = decode_input(spec.input_type, body, strict=self.config.strict)
-                if not self._quiet:
-                    firing = self.faults.draw(store, name, request)
-                    if firing is not None and firing.error is not None:
-                        raise firing.error
-                check(store, actor, name, spec.rule, request)
-                output = spec.handler(Context(store, actor, name), request)
-                output_json = msgspec.json.encode(output)
-                status, error = 200, None
-            except ActionError as action_error:
-                output, error, status = None, action_error, action_error.status
-                output_json = msgspec.json.encode(action_error.to_wire())
-            except Exception as bug:  # a bug in the fake must still answer as the Hub would
-                error = InternalError(f"Internal error in `{name}`: {bug!r}")
-                output, status = None, error.status
-                output_json = msgspec.json.encode(error.to_wire())
-            if not self._quiet:
-                self.journal.record(
-                    started,
-                    name,
-                    actor,
-                    _input_json(payload) if input_json is None else input_json,
-                    status,
-                    output_json,
-                    firing is not None,
-                )
-        return Answer(output, output_json, error, firing.latency_secs if firing else 0.0)
+    @property
+    def strict(self) -> bool:
+        return self.config.strict
 
     def record_refused(self, name: str, body: bytes, error: ActionError) -> None:
-        """Journal a request refused before it reached ``_answer`` (bad headers, too large)."""
-        with self.lock:
-            if not self._quiet:
-                output_json = msgspec.json.encode(error.to_wire())
-                self.journal.record(self.clock.now(), name, None, body, error.status, output_json)
+        """Journal a request refused before it reached the pipeline (bad headers, too large)."""
+        pipeline.journal_refusal(self, name, body, error)
 
-    def _run(self, name: str, payload: dict[str, Any] | bytes, credentials: Credentials) -> Any:
+    def _run(
+        self, name: str, payload: dict[str, Any] | bytes, credentials: Credentials, mode: Mode
+    ) -> Any:
         """The output struct of a call, after any injected latency; errors are raised."""
-        answer = self._answer(name, payload, credentials)
+        answer = pipeline.invoke(self, name, payload, credentials, mode)
         answer.wait()
         if answer.error is not None:
             raise answer.error
@@ -417,7 +327,7 @@ class Hub:
             if token is None
             else Credentials(token, device_fingerprint, client_cert)
         )
-        answer = self._answer(action, {} if payload is None else payload, credentials)
+        answer = pipeline.invoke(self, action, {} if payload is None else payload, credentials)
         answer.wait()
         if answer.error is not None:
             raise answer.error
@@ -426,7 +336,7 @@ class Hub:
 
     def invoke_json(self, action: str, body: bytes, credentials: Credentials) -> Answer:
         """The wire path: a raw JSON body in, the answer (status, JSON, latency) out."""
-        return self._answer(action, body, credentials)
+        return pipeline.invoke(self, action, body, credentials)
 
     def execute(
         self, action: Action[OutputT], *, credentials: Credentials | None = None
@@ -434,7 +344,17 @@ class Hub:
         """Typed call: an input struct in, its output struct out."""
         spec = ACTION_BY_INPUT[type(action)]
         payload = msgspec.to_builtins(action)
-        output: OutputT = self._run(spec.name, payload, credentials or self._admin_credentials)
+        output: OutputT = self._run(
+            spec.name, payload, credentials or self._admin_credentials, NORMAL
+        )
+        return output
+
+    def execute_quietly(self, action: Action[OutputT]) -> OutputT:
+        """A typed call as the administrator, neither journaled nor faulted (fixture loading)."""
+        spec = ACTION_BY_INPUT[type(action)]
+        output: OutputT = self._run(
+            spec.name, msgspec.to_builtins(action), self._admin_credentials, QUIET
+        )
         return output
 
     # Sessions and helpers for tests.

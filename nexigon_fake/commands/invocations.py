@@ -41,24 +41,21 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import inspect
-import threading
-from collections import deque
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import msgspec
 
+from nexigon_fake import pipeline
 from nexigon_fake.actions import ACTIONS
+from nexigon_fake.clock import Clock
 from nexigon_fake.commands.definitions import (
     COMMAND_NAME,
     DEFAULT_TIMEOUT_SECS,
     CommandHandler,
     DoneFrame,
     InvokeFrame,
-    LogFrame,
-    LogFunction,
     RegisteredCommand,
     check_registration,
     decode_frame,
@@ -66,12 +63,18 @@ from nexigon_fake.commands.definitions import (
     schema_violation,
     timeout_for,
 )
+from nexigon_fake.commands.running import (
+    HandlerLog,
+    SendFrame,
+    TimedOut,
+    call_handler,
+    pump_log,
+)
 from nexigon_fake.errors import (
     MSG_COMMAND_BAD_FRAME,
     MSG_COMMAND_BAD_INPUT,
     MSG_COMMAND_BAD_NAME,
     MSG_COMMAND_BAD_OUTPUT,
-    MSG_COMMAND_LOG_NOT_TEXT,
     MSG_COMMAND_NOT_FOUND,
     MSG_COMMAND_OFFLINE,
     MSG_COMMAND_ONLY_IN_MANIFEST,
@@ -80,12 +83,12 @@ from nexigon_fake.errors import (
     ActionError,
     InvalidError,
 )
+from nexigon_fake.pipeline import PipelineHost
 from nexigon_fake.state import derived
-from nexigon_fake.state.access import check
-from nexigon_fake.state.auth import authenticate
 from nexigon_fake.state.properties import remove_property, set_property
 from nexigon_fake.state.storage import property_codec
 from nexigon_fake.state.store import Context
+from nexigon_fake.state.target import Target
 from nexigon_fake.toolkit.faults import COMMAND_ACTION, Firing
 from nexigon_fake.wire.actor import Actor, SystemActor
 from nexigon_fake.wire.credentials import Credentials
@@ -96,11 +99,15 @@ from nexigon_fake.wire.devices import (
     SetDevicePropertyAction,
 )
 
-if TYPE_CHECKING:
-    from nexigon_fake.hub import Hub
+
+class CommandHost(PipelineHost, Protocol):
+    """What commands need of a hub besides the pipeline's: its clock and admin token."""
+
+    clock: Clock
+    admin_token: str
+
 
 MAX_ERROR_CHARS = 4096
-LOG_TAIL_MAX_BYTES = 8192
 
 # Journal statuses of the outcomes (the hub stands between caller and device, as a gateway).
 STATUS_OK = 200
@@ -113,91 +120,6 @@ STATUS_TIMED_OUT = 504
 # Who may invoke: exactly who may list the device's commands.
 INVOKE_RULE = ACTIONS["devices_QueryCommands"].rule
 
-SendFrame = Callable[[dict[str, Any]], Awaitable[None]]
-
-
-@dataclass(frozen=True, slots=True)
-class CommandCall:
-    """What faults see of an invocation: its device (hence its project) and command."""
-
-    device_id: str
-    command: str
-
-
-class _TimedOut(BaseException):
-    """Raised in a handler by ``log`` past the deadline, as the agent kills the process.
-
-    A ``BaseException``, so a handler's ``except Exception`` does not swallow it.
-    """
-
-
-class _Log:
-    """The ``log`` a handler gets: keeps the tail, queues Log frames, enforces the deadline."""
-
-    def __init__(
-        self,
-        now: Callable[[], dt.datetime],
-        deadline: dt.datetime,
-        stream: bool,
-        loop: asyncio.AbstractEventLoop,
-    ) -> None:
-        self._now = now
-        self._deadline = deadline
-        self._stream = stream
-        self._loop = loop
-        self._loop_thread = threading.get_ident()
-        self._lock = threading.Lock()
-        self._tail: deque[str] = deque()
-        self._tail_bytes = 0
-        self.queue: asyncio.Queue[list[str] | None] = asyncio.Queue()
-        self.closed = False
-        self.timed_out = False
-
-    def __call__(self, *lines: str) -> None:
-        split = _split_lines(lines)
-        with self._lock:
-            if self.timed_out:
-                raise _TimedOut
-            if self.closed:
-                return  # a handler that kept `log` past its end: nobody listens any more
-            if self._now() >= self._deadline:
-                self.timed_out = True
-                raise _TimedOut
-            for line in split:
-                self._keep(line)
-            if self._stream and split:
-                if threading.get_ident() == self._loop_thread:
-                    self.queue.put_nowait(split)
-                else:  # a sync handler's thread
-                    self._loop.call_soon_threadsafe(self.queue.put_nowait, split)
-
-    def _keep(self, line: str) -> None:
-        self._tail.append(line)
-        self._tail_bytes += len(line.encode()) + 1
-        while self._tail_bytes > LOG_TAIL_MAX_BYTES and len(self._tail) > 1:
-            self._tail_bytes -= len(self._tail.popleft().encode()) + 1
-
-    def close(self, timed_out: bool) -> None:
-        """No more lines (an abandoned thread's next call raises when the wait timed out);
-        the end of the queue goes behind lines a thread queued before."""
-        with self._lock:
-            self.closed = True
-            self.timed_out = self.timed_out or timed_out
-            self._loop.call_soon(self.queue.put_nowait, None)
-
-    def tail(self) -> list[str]:
-        with self._lock:
-            return list(self._tail)
-
-
-def _split_lines(lines: tuple[Any, ...]) -> list[str]:
-    split: list[str] = []
-    for line in lines:
-        if not isinstance(line, str):
-            raise TypeError(MSG_COMMAND_LOG_NOT_TEXT.format(got=type(line).__name__))
-        split.extend(line.splitlines() or [""])
-    return split
-
 
 @dataclass(slots=True)
 class _Invocation:
@@ -207,6 +129,7 @@ class _Invocation:
     actor: Actor
     input_json: bytes
     device_id: str
+    target: Target
     frame: InvokeFrame | None = None
     firing: Firing | None = None
     command: RegisteredCommand | None = None
@@ -223,7 +146,7 @@ class _Invocation:
 class Commands:
     """The command handlers of one hub's simulated devices (``hub.commands``)."""
 
-    def __init__(self, hub: Hub) -> None:
+    def __init__(self, hub: CommandHost) -> None:
         self._hub = hub
         self._handlers: dict[str, dict[str, RegisteredCommand]] = {}
 
@@ -337,18 +260,21 @@ class Commands:
             data, frame_error, input_json = read_frame(frame, device_id)
             actor: Actor | None = None
             try:
-                actor = authenticate(store, credentials)
-                target = decode_input(
+                actor = pipeline.authenticate_caller(store, credentials)
+                request = decode_input(
                     QueryDeviceCommandsAction, {"deviceId": device_id}, strict=False
                 )
-                check(store, actor, COMMAND_ACTION, INVOKE_RULE, target)
+                target = pipeline.target_of(store, INVOKE_RULE, request)
+                pipeline.authorize(store, actor, COMMAND_ACTION, INVOKE_RULE, target)
             except ActionError as error:
-                self._journal_refusal(started, actor, input_json, error)
+                pipeline.journal_refusal(
+                    hub, COMMAND_ACTION, input_json, error, actor=actor, started=started
+                )
                 raise
-            invocation = _Invocation(started, actor, input_json, device_id)
+            invocation = _Invocation(started, actor, input_json, device_id, target)
             if data is not None:
                 try:
-                    invocation.frame = decode_frame(data, strict=hub.config.strict)
+                    invocation.frame = decode_frame(data, strict=hub.strict)
                 except InvalidError as error:
                     frame_error = MSG_COMMAND_BAD_FRAME.format(detail=error.message)
             if invocation.frame is None:
@@ -361,20 +287,13 @@ class Commands:
         self, device_id: str, frame: str | bytes | Mapping[str, Any], error: ActionError
     ) -> None:
         """Journal an invocation refused before the hub saw it (a malformed header)."""
-        with self._hub.lock:
-            input_json = read_frame(frame, device_id)[2]
-            self._journal_refusal(self._hub.clock.now(), None, input_json, error)
-
-    def _journal_refusal(
-        self, started: dt.datetime, actor: Actor | None, input_json: bytes, error: ActionError
-    ) -> None:
-        output = msgspec.json.encode(error.to_wire())
-        self._hub.journal.record(started, COMMAND_ACTION, actor, input_json, error.status, output)
+        input_json = read_frame(frame, device_id)[2]
+        pipeline.journal_refusal(self._hub, COMMAND_ACTION, input_json, error)
 
     def _prepare(self, invocation: _Invocation, frame: InvokeFrame) -> None:
         hub = self._hub
         device_id, name = invocation.device_id, frame.command
-        firing = hub.faults.draw(hub.store, COMMAND_ACTION, CommandCall(device_id, name))
+        firing = pipeline.draw_faults(hub, COMMAND_ACTION, invocation.target, pipeline.NORMAL)
         invocation.firing = firing
         device = hub.store.devices[device_id]
         registered = self._handlers.get(device_id, {}).get(name)
@@ -405,16 +324,16 @@ class Commands:
         assert command is not None and frame is not None
         clock = self._hub.clock
         deadline = invocation.started + dt.timedelta(seconds=invocation.timeout_secs)
-        log = _Log(clock.now, deadline, bool(frame.stream_log), asyncio.get_running_loop())
-        pump = asyncio.create_task(_pump(log.queue, send_log))
+        log = HandlerLog(clock.now, deadline, bool(frame.stream_log), asyncio.get_running_loop())
+        pump = asyncio.create_task(pump_log(log.queue, send_log))
         scope = asyncio.timeout(None if clock.frozen else invocation.timeout_secs)
         result: Any = None
         failure: Exception | None = None
         timed_out = False
         try:
             async with scope:
-                result = await _call(command.handler, frame.input, log)
-        except _TimedOut:
+                result = await call_handler(command.handler, frame.input, log)
+        except TimedOut:
             timed_out = True
         except Exception as error:
             if scope.expired():
@@ -464,7 +383,9 @@ class Commands:
                 duration_ms=max(0, elapsed // dt.timedelta(milliseconds=1)),
             )
             done_json = msgspec.json.encode(done)
-            hub.journal.record(
+            pipeline.journal_call(
+                hub,
+                pipeline.NORMAL,
                 invocation.started,
                 COMMAND_ACTION,
                 invocation.actor,
@@ -475,26 +396,3 @@ class Commands:
             )
         result: dict[str, Any] = msgspec.json.decode(done_json)
         return result
-
-
-async def _call(handler: CommandHandler, command_input: Any, log: LogFunction) -> Any:
-    """Await an async handler on the loop; a sync one in a thread, so it cannot block the loop
-    (and may itself call the served hub over HTTP)."""
-    if inspect.iscoroutinefunction(handler):
-        result = await handler(command_input, log)
-    else:
-        result = await asyncio.to_thread(handler, command_input, log)
-    if inspect.isawaitable(result):  # e.g. an object whose __call__ is async
-        result = await result
-    return result
-
-
-async def _pump(queue: asyncio.Queue[list[str] | None], send_log: SendFrame | None) -> None:
-    """Send queued lines as Log frames, in order; a failed send ends streaming, not the call."""
-    sending = send_log is not None
-    while (lines := await queue.get()) is not None:
-        if sending and send_log is not None:
-            try:
-                await send_log(msgspec.to_builtins(LogFrame(lines=lines)))
-            except Exception:  # the caller went away; the invocation still completes
-                sending = False

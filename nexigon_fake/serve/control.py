@@ -13,7 +13,8 @@ import msgspec
 from nexigon_fake.clock import format_timestamp, parse_timestamp
 from nexigon_fake.errors import InvalidError
 from nexigon_fake.hub import Hub
-from nexigon_fake.toolkit.snapshot import MAX_SEED
+from nexigon_fake.toolkit.fixture_loader import builtin_fixture_names
+from nexigon_fake.toolkit.snapshot_format import MAX_SEED
 from nexigon_fake.wire.common import Timestamp, WireStruct
 from nexigon_fake.wire.decoding import decode_input
 
@@ -125,8 +126,6 @@ def load_fixture(hub: Hub, payload: dict[str, Any]) -> dict[str, Any]:
     if (request.name is None) == (request.document is None):
         raise InvalidError("Send exactly one of `name` (a built-in fixture) and `document`.")
     if request.name is not None:
-        from nexigon_fake.toolkit.fixture_loader import builtin_fixture_names
-
         if request.name.removesuffix(".json") not in builtin_fixture_names():
             names = ", ".join(builtin_fixture_names())
             raise InvalidError(f"No built-in fixture `{request.name}`; there are: {names}.")

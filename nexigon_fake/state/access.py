@@ -10,15 +10,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import IntEnum
-from typing import Any, Literal
+from typing import Literal
 
 from nexigon_fake.errors import (
     MSG_NO_CREDENTIALS,
     MSG_NOT_ALLOWED,
     ForbiddenError,
+    NotFoundError,
     UnauthenticatedError,
 )
 from nexigon_fake.state.store import Store, not_found
+from nexigon_fake.state.target import Scope, Target
 from nexigon_fake.wire.actor import (
     Actor,
     AnonymousActor,
@@ -30,18 +32,6 @@ from nexigon_fake.wire.actor import (
     UserTokenActor,
 )
 
-Scope = Literal[
-    "none",
-    "organization",
-    "project",
-    "device",
-    "certificate",
-    "connection",
-    "deployment_token",
-    "repository",
-    "user",
-    "user_token",
-]
 Level = Literal[
     "anyone",  # also anonymous
     "authenticated",  # any actor with credentials
@@ -130,31 +120,6 @@ def _forbidden(actor: Actor, action: str, reason: str = "") -> ForbiddenError:
     )
 
 
-def _resolve(store: Store, scope: Scope, entity_id: str) -> tuple[str | None, str | None]:
-    """The (organization id, device id) an entity belongs to; raises if it is missing."""
-    if scope == "organization":
-        return store.organization(entity_id).organization_id, None
-    if scope == "project":
-        return store.project(entity_id).organization_id, None
-    if scope == "device":
-        device = store.device(entity_id)
-        return store.project(device.project_id).organization_id, device.device_id
-    if scope == "certificate":
-        certificate = store.certificate(entity_id)
-        device = store.device(certificate.device_id)
-        return store.project(device.project_id).organization_id, device.device_id
-    if scope == "connection":
-        connection = store.connection(entity_id)
-        device = store.device(connection.device_id)
-        return store.project(device.project_id).organization_id, device.device_id
-    if scope == "deployment_token":
-        token = store.deployment_token(entity_id)
-        return store.project(token.project_id).organization_id, None
-    if scope == "repository":
-        return store.repository(entity_id).organization_id, None
-    raise AssertionError(f"scope {scope} has no organization")
-
-
 _ENTITY_NAMES = {
     "organization": "Organization",
     "project": "Project",
@@ -168,26 +133,14 @@ _ENTITY_NAMES = {
 }
 
 
-def check(store: Store, actor: Actor, action: str, rule: Rule, action_input: Any) -> None:
-    """Raise unless the actor may invoke ``action`` with this input."""
+def check(store: Store, actor: Actor, action: str, rule: Rule, target: Target) -> None:
+    """Raise unless the actor may invoke ``action`` on this target."""
     if rule.level == "anyone":
         return
     if isinstance(actor, AnonymousActor):
         raise UnauthenticatedError(MSG_NO_CREDENTIALS)
     if rule.level == "authenticated":
         return
-    entity_id: str | None = getattr(action_input, rule.field) if rule.field else None
-
-    if rule.scope in ("user", "user_token"):
-        assert entity_id is not None
-        if rule.scope == "user_token":
-            owner = store.user_token(entity_id).user_id
-        else:
-            owner = store.user(entity_id).user_id
-        if is_instance_admin(store, actor) or actor_user_id(actor) == owner:
-            return
-        raise not_found(_ENTITY_NAMES[rule.scope], entity_id)
-
     if rule.scope == "none":
         if rule.level == "instance_admin" and not is_instance_admin(store, actor):
             raise _forbidden(actor, action, " (instance administrators only)")
@@ -196,30 +149,37 @@ def check(store: Store, actor: Actor, action: str, rule: Rule, action_input: Any
         if rule.level == "user_or_token" and isinstance(actor, DeviceActor | ClusterNodeActor):
             raise _forbidden(actor, action, " (users and organization API tokens only)")
         return
-
-    assert entity_id is not None
-    organization_id, device_id = _resolve(store, rule.scope, entity_id)
-    entity_name = _ENTITY_NAMES[rule.scope]
+    if target.missing is not None:
+        raise target.missing
+    if rule.scope in ("user", "user_token"):
+        if is_instance_admin(store, actor) or actor_user_id(actor) == target.user_id:
+            return
+        raise _unseen(rule, target)
 
     if isinstance(actor, DeviceActor):
         if not rule.device_may:
             raise _forbidden(actor, action, " (devices may not)")
-        if device_id != actor.device_id:
-            # Devices see nothing beyond themselves.
-            raise not_found(entity_name, entity_id)
+        if target.device_id != actor.device_id:
+            raise _unseen(rule, target)  # devices see nothing beyond themselves
         return
     if isinstance(actor, ClusterNodeActor):
         if rule.level == "connection_manager":
             return
         raise _forbidden(actor, action)
 
-    assert organization_id is not None
-    role = organization_role(store, actor, organization_id)
+    assert target.organization_id is not None
+    role = organization_role(store, actor, target.organization_id)
     if role == Role.NONE:
-        raise not_found(entity_name, entity_id)
+        raise _unseen(rule, target)
     if rule.level == "connection_manager" and role < Role.INSTANCE_ADMIN:
         raise _forbidden(actor, action, " (cluster nodes and instance administrators only)")
     if rule.level == "admin" and role < Role.ADMIN:
         raise _forbidden(actor, action, " (organization administrators only)")
     if rule.level == "instance_admin" and role < Role.INSTANCE_ADMIN:
         raise _forbidden(actor, action, " (instance administrators only)")
+
+
+def _unseen(rule: Rule, target: Target) -> NotFoundError:
+    """An entity the actor may not see answers exactly as a missing one."""
+    assert target.entity_id is not None
+    return not_found(_ENTITY_NAMES[rule.scope], target.entity_id)

@@ -7,6 +7,8 @@ another device holds it), and admit only an Active certificate.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from nexigon_fake.errors import (
     MSG_CERT_NOT_ACTIVE,
     MSG_CERT_REQUIRED,
@@ -19,12 +21,19 @@ from nexigon_fake.wire.actor import DeviceActor
 from nexigon_fake.wire.devices import DeviceCertificateStatus
 
 
-def admit(
-    store: Store,
-    token: DeploymentTokenRecord,
-    fingerprint: str,
-    certificate_fingerprint: str | None,
-) -> DeviceActor:
+@dataclass(frozen=True, slots=True)
+class Admission:
+    """A device asking in with a deployment token: admitting it may create the device."""
+
+    token: DeploymentTokenRecord
+    fingerprint: str
+    certificate_fingerprint: str | None
+
+
+def admit(store: Store, admission: Admission) -> DeviceActor:
+    """The device's actor, creating the device and its certificate on first sight."""
+    token, fingerprint = admission.token, admission.fingerprint
+    certificate_fingerprint = admission.certificate_fingerprint
     project = store.project(token.project_id)
     device_id = project.devices_by_fingerprint.get(fingerprint)
     if device_id is None:

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from nexigon_fake.errors import MSG_MISSING_FINGERPRINT, MSG_UNKNOWN_TOKEN, UnauthenticatedError
 from nexigon_fake.ids import is_well_formed
-from nexigon_fake.state.admission import admit
+from nexigon_fake.state.admission import Admission
 from nexigon_fake.state.store import Store
 from nexigon_fake.wire.actor import Actor, AnonymousActor, OrganizationApiTokenActor, UserTokenActor
 from nexigon_fake.wire.credentials import Credentials, certificate_fingerprint
 
 
-def authenticate(store: Store, credentials: Credentials) -> Actor:
+def authenticate(store: Store, credentials: Credentials) -> Actor | Admission:
+    """The actor the credentials name, or the device admission a deployment token asks for."""
     token = credentials.token
     if token is None:
         return AnonymousActor()
@@ -47,4 +48,4 @@ def authenticate(store: Store, credentials: Credentials) -> Actor:
     cert = None
     if credentials.client_cert is not None:
         cert = certificate_fingerprint(credentials.client_cert)
-    return admit(store, store.deployment_tokens[deployment_token_id], fingerprint.strip(), cert)
+    return Admission(store.deployment_tokens[deployment_token_id], fingerprint.strip(), cert)

@@ -30,7 +30,7 @@ from nexigon_fake.errors import (
     RateLimitedError,
 )
 from nexigon_fake.ids import seeded_random
-from nexigon_fake.state.store import Store
+from nexigon_fake.state.target import Target
 from nexigon_fake.wire.common import DeviceId, ProjectId, WireStruct
 from nexigon_fake.wire.decoding import decode_input
 
@@ -220,7 +220,7 @@ class Faults:
     def to_json(self) -> dict[str, Any]:
         return {"faults": [fault.to_json() for fault in self.active()]}
 
-    def draw(self, store: Store, action: str, request: Any) -> Firing | None:
+    def draw(self, action: str, target: Target) -> Firing | None:
         """The fault that fires for this call, if any (consumes one of its ``times``)."""
         if not self._faults:
             return None
@@ -228,7 +228,9 @@ class Faults:
             for fault in self._faults:
                 if fault.action not in (action, EVERY_ACTION):
                     continue
-                if not _targets(fault, store, request):
+                if fault.device_id is not None and target.device_id != fault.device_id:
+                    continue
+                if fault.project_id is not None and target.project_id != fault.project_id:
                     continue
                 if fault.probability is not None and self._random.random() >= fault.probability:
                     continue
@@ -239,36 +241,3 @@ class Faults:
                         self._faults.remove(fault)
                 return Firing(fault.error(action), fault.latency_secs or 0.0)
         return None
-
-
-def _targets(fault: Fault, store: Store, request: Any) -> bool:
-    """Whether the call touches the fault's device and project (when it names them)."""
-    if fault.device_id is None and fault.project_id is None:
-        return True
-    device_id = _device_of(store, request)
-    if fault.device_id is not None and device_id != fault.device_id:
-        return False
-    if fault.project_id is not None:
-        project_id = getattr(request, "project_id", None)
-        if project_id is None and device_id is not None:
-            device = store.devices.get(device_id)
-            project_id = device.project_id if device is not None else None
-        if project_id != fault.project_id:
-            return False
-    return True
-
-
-def _device_of(store: Store, request: Any) -> str | None:
-    """The device a call is about: named, or through its certificate or connection."""
-    device_id: str | None = getattr(request, "device_id", None)
-    if device_id is not None:
-        return device_id
-    certificate_id = getattr(request, "certificate_id", None)
-    if certificate_id is not None:
-        certificate = store.certificates.get(certificate_id)
-        return None if certificate is None else certificate.device_id
-    connection_id = getattr(request, "connection_id", None)
-    if connection_id is not None:
-        connection = store.connections.get(connection_id)
-        return None if connection is None else connection.device_id
-    return None

@@ -30,8 +30,8 @@ from nexigon_fake.wire.devices import (
     PropertyName,
 )
 from nexigon_fake.wire.organizations import OrganizationName
-from nexigon_fake.wire.repositories import RepositoryName, RepositoryVisibility
 from nexigon_fake.wire.projects import OtlpEndpoint, ProjectName, TokenName
+from nexigon_fake.wire.repositories import RepositoryName, RepositoryVisibility
 
 FORMAT = "nexigon-fake-fixture/1"
 DEFAULT_ORGANIZATION_KEY = "default"

@@ -13,14 +13,18 @@ import importlib.resources
 import json
 import os
 import re
-from collections.abc import Callable, Mapping
+import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import msgspec
 
+from nexigon_fake.actions import ACTIONS
+from nexigon_fake.clock import Clock
 from nexigon_fake.errors import ActionError, InvalidError
+from nexigon_fake.ids import IdSource
 from nexigon_fake.toolkit.fixture_format import (
     DEFAULT_ORGANIZATION_KEY,
     FORMAT,
@@ -30,14 +34,24 @@ from nexigon_fake.toolkit.fixture_format import (
     FixtureRuleError,
     check_rules,
 )
-from nexigon_fake.wire.common import WireStruct
+from nexigon_fake.wire.common import Action, WireStruct
 from nexigon_fake.wire.decoding import decode_input
 from nexigon_fake.wire.devices import ConnectionEndReason
-from nexigon_fake.wire.repositories import CreateRepositorySuccess
 from nexigon_fake.wire.projects import DeploymentTokenFlags, ProjectOtlpConfig
+from nexigon_fake.wire.repositories import CreateRepositorySuccess
 
-if TYPE_CHECKING:
-    from nexigon_fake.hub import Hub
+
+class ActionRunner(Protocol):
+    """What the loader needs of a hub: its lock, clock and ids, and calls that are neither
+    journaled nor faulted (the hub, above this layer, provides them)."""
+
+    lock: threading.RLock
+    clock: Clock
+    ids: IdSource
+    default_organization_id: str
+
+    def execute_quietly(self, action: Action[T]) -> T: ...
+
 
 __all__ = [
     "FixtureError",
@@ -225,7 +239,7 @@ def read_fixture(source: FixtureSource) -> Fixture:
 # Loading.
 
 
-def load_fixture(hub: Hub, source: FixtureSource) -> LoadedFixture:
+def load_fixture(hub: ActionRunner, source: FixtureSource) -> LoadedFixture:
     """Create a fixture's entities in ``hub``: a path, a built-in name, or a parsed mapping.
 
     Everything is created at the instant of the oldest connection (``now`` when there is
@@ -270,16 +284,16 @@ class _ConnectionStep:
 class _Loader:
     """Runs a validated fixture's items as actions, recording the created ids by key."""
 
-    def __init__(self, hub: Hub, origin: str, loaded: LoadedFixture) -> None:
+    def __init__(self, hub: ActionRunner, origin: str, loaded: LoadedFixture) -> None:
         self.hub = hub
         self.origin = origin
         self.loaded = loaded
         self.steps: list[_ConnectionStep] = []
 
-    def run(self, path: str, call: Callable[..., T], **fields: Any) -> T:
+    def run(self, path: str, action: str, **fields: Any) -> Any:
         """The action's output; its error becomes a FixtureError at the item's path."""
         try:
-            return call(**fields)
+            return self.hub.execute_quietly(ACTIONS[action].input_type(**fields))
         except ActionError as error:
             raise FixtureError(self.origin, error.message, path) from error
 
@@ -289,7 +303,7 @@ class _Loader:
         for index, organization in enumerate(fixture.organizations):
             created = run(
                 f"$.organizations[{index}]",
-                hub.organizations.create,
+                "organizations_Create",
                 name=organization.name,
                 requires_subscription=False,
             )
@@ -299,7 +313,7 @@ class _Loader:
             organization_id = loaded.organizations[repository.organization]
             result = run(
                 path,
-                hub.repositories.create,
+                "repositories_Create",
                 organization_id=organization_id,
                 name=repository.name,
                 visibility=repository.visibility,
@@ -315,16 +329,16 @@ class _Loader:
         self.run_connections(now)
 
     def load_project(self, project: FixtureProject, path: str) -> None:
-        hub, loaded, run = self.hub, self.loaded, self.run
+        loaded, run = self.loaded, self.run
         organization_id = loaded.organizations[project.organization]
-        created = run(path, hub.projects.create, organization_id=organization_id, name=project.name)
+        created = run(path, "projects_Create", organization_id=organization_id, name=project.name)
         project_id: str = created.project_id
         loaded.projects[project.key] = project_id
         for index, token in enumerate(project.deployment_tokens):
             flags = None if token.auto_accept is None else DeploymentTokenFlags(token.auto_accept)
             output = run(
                 f"{path}.deploymentTokens[{index}]",
-                hub.projects.create_deployment_token,
+                "projects_CreateDeploymentToken",
                 project_id=project_id,
                 name=token.name,
                 flags=flags,
@@ -333,7 +347,7 @@ class _Loader:
         for index, repository_key in enumerate(project.linked_repositories):
             run(
                 f"{path}.linkedRepositories[{index}]",
-                hub.projects.link_repository,
+                "projects_LinkRepository",
                 project_id=project_id,
                 repository_id=loaded.repositories[repository_key],
             )
@@ -342,23 +356,23 @@ class _Loader:
             config = ProjectOtlpConfig(
                 enabled=otlp.enabled, endpoint=otlp.endpoint, headers=dict(otlp.headers)
             )
-            run(f"{path}.otlp", hub.projects.set_otlp_config, project_id=project_id, config=config)
+            run(f"{path}.otlp", "projects_SetOtlpConfig", project_id=project_id, config=config)
         for index, device in enumerate(project.devices):
             self.load_device(project_id, device, f"{path}.devices[{index}]")
 
     def load_device(self, project_id: str, device: FixtureDevice, path: str) -> None:
         hub, loaded, run = self.hub, self.loaded, self.run
         fingerprint = device.fingerprint or hub.ids.secret("d_sk")
-        created = run(path, hub.devices.create, project_id=project_id, fingerprint=fingerprint)
+        created = run(path, "devices_Create", project_id=project_id, fingerprint=fingerprint)
         device_id: str = created.device_id
         loaded.devices[device.key] = device_id
         loaded.device_fingerprints[device.key] = fingerprint
         if device.name is not None:
-            run(f"{path}.name", hub.devices.set_name, device_id=device_id, name=device.name)
+            run(f"{path}.name", "devices_SetName", device_id=device_id, name=device.name)
         for index, certificate in enumerate(device.certificates):
             added = run(
                 f"{path}.certificates[{index}]",
-                hub.devices.add_certificate,
+                "devices_AddCertificate",
                 device_id=device_id,
                 fingerprint=certificate.fingerprint,
                 status=certificate.status,
@@ -367,7 +381,7 @@ class _Loader:
         for index, prop in enumerate(device.properties):
             run(
                 f"{path}.properties[{index}]",
-                hub.devices.set_property,
+                "devices_SetProperty",
                 device_id=device_id,
                 name=prop.name,
                 value=prop.value,
@@ -375,7 +389,7 @@ class _Loader:
             )
         if device.events:
             events = list(device.events)
-            run(f"{path}.events", hub.devices.publish_events, device_id=device_id, events=events)
+            run(f"{path}.events", "devices_PublishEvents", device_id=device_id, events=events)
         for index, connection in enumerate(device.connections):
             key, step_path = f"{device.key}/{index}", f"{path}.connections[{index}]"
             moments: list[tuple[int, ConnectionEndReason | None]] = [
@@ -409,7 +423,7 @@ class _Loader:
                 if step.end_reason is None:
                     self.run(
                         step.path,
-                        hub.devices.register_connection,
+                        "devices_RegisterConnection",
                         device_id=step.device_id,
                         node_id=node_id,
                         connection_id=connection_id,
@@ -417,7 +431,7 @@ class _Loader:
                 else:
                     self.run(
                         step.path,
-                        hub.devices.unregister_connection,
+                        "devices_UnregisterConnection",
                         connection_id=connection_id,
                         end_reason=step.end_reason,
                     )

@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Container
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from nexigon_fake.clock import parse_timestamp
 from nexigon_fake.errors import InvalidError
 from nexigon_fake.ids import is_well_formed
 from nexigon_fake.state.store import Store
-
-if TYPE_CHECKING:
-    from nexigon_fake.toolkit.snapshot import Snapshot
+from nexigon_fake.toolkit.snapshot_format import Snapshot
 
 MSG_BAD_SNAPSHOT = "Not a valid snapshot: {detail}"
 

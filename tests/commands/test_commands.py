@@ -22,7 +22,8 @@ from state.helpers import (
 
 from nexigon_fake import Hub
 from nexigon_fake.actions import ACTIONS
-from nexigon_fake.commands.invocations import COMMAND_ACTION, LOG_TAIL_MAX_BYTES, MAX_ERROR_CHARS
+from nexigon_fake.commands.invocations import COMMAND_ACTION, MAX_ERROR_CHARS
+from nexigon_fake.commands.running import LOG_TAIL_MAX_BYTES
 from nexigon_fake.errors import (
     MSG_COMMAND_BINARY_FRAME,
     MSG_COMMAND_LOG_NOT_TEXT,
@@ -772,7 +773,7 @@ async def test_a_system_clock_abandons_a_blocked_sync_handler() -> None:
         release.set()  # whatever happened, the worker thread must not outlive the test
     assert done["error"] == "Command `blocked` timed out after 0s."
     assert finished.wait(10)
-    assert after_release == ["_TimedOut"]
+    assert after_release == ["TimedOut"]
 
 
 @pytest.mark.asyncio

@@ -124,3 +124,84 @@ async def test_an_app_mounted_under_a_prefix_serves_calls_there(hub: Hub) -> Non
     assert mounted.status_code == 200
     assert mounted.json() == hub.invoke("organizations_Query", {})
     assert unmounted.status_code == 404
+
+
+class NoOp:
+    """Middleware that changes nothing: with it, every call takes Starlette's routed path."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.app(scope, receive, send)
+
+
+FINGERPRINT = "d_sk_" + "F" * 44
+DEVICE = {"Authorization": "Bearer %token%", "X-Device-Fingerprint": FINGERPRINT}
+# One scenario a case: (action, body, extra headers); later calls see what earlier ones made.
+SCENARIOS: dict[str, list[tuple[str, bytes, dict[str, str]]]] = {
+    "success": [
+        ("projects_Create", b'{"organizationId": "%ORG%", "name": "p"}', {}),
+        ("projects_Query", b"{}", {}),
+    ],
+    "validation errors": [
+        ("projects_Create", b'{"organizationId": 7}', {}),
+        ("projects_Create", b'{"organizationId": "%ORG%", "name": ""}', {}),
+        ("devices_GetDetails", b'{"deviceId": "d_nope"}', {}),
+        ("devices_GetDetails", b'{"deviceId": "d_aaaaaaaaaaaaaaaaaaaaaa", "x": 1}', {}),
+        ("projects_Query", b"[1, 2]", {}),
+        ("projects_Query", b"{not json", {}),
+        ("projects_Query", b'{"a": 1, "a": 2}', {}),
+        ("projects_Query", b'{"limit": NaN}', {}),
+    ],
+    "unknown and refused": [
+        ("devices_NoSuchAction", b"{}", {}),
+        ("projects_Query", b"{}", {"Authorization": "Bearer u_sk_unknown"}),
+        ("projects_Query", b"{}", {"Authorization": "Basic x"}),
+        ("devices_GetDetails", b'{"deviceId": "d_aaaaaaaaaaaaaaaaaaaaaa"}', {}),
+    ],
+    "a device admitted on first sight": [
+        ("projects_Create", b'{"organizationId": "%ORG%", "name": "p"}', {}),
+        ("projects_CreateDeploymentToken", b'{"projectId": "%projectId%", "name": "t"}', {}),
+        ("devices_SetProperty", b'{"deviceId": "d_x", "name": "a", "value": 1}', DEVICE),
+        ("actor_GetActor", b"{}", DEVICE),
+        ("projects_QueryDevices", b'{"projectId": "%projectId%"}', {}),
+    ],
+}
+
+
+async def _answers(app: ASGIApp, hub: Hub, calls: list[tuple[str, bytes, dict[str, str]]]) -> list:
+    transport = httpx.ASGITransport(app=app)
+    headers = {"Authorization": f"Bearer {hub.admin_token}", "Content-Type": "application/json"}
+    answers = []
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://hub.test", headers=headers
+    ) as http:
+        seen = {"ORG": hub.default_organization_id}  # values of earlier answers, by key
+        for action, body, extra in calls:
+            content, sent = body.decode(), dict(extra)
+            for key, value in seen.items():
+                content = content.replace(f"%{key}%", value)
+                sent = {name: text.replace(f"%{key}%", value) for name, text in sent.items()}
+            response = await http.post(ACTION_PATH + action, content=content, headers=sent)
+            if response.status_code == 200:
+                seen.update((k, v) for k, v in response.json().items() if isinstance(v, str))
+            answers.append(
+                (response.status_code, sorted(response.headers.items()), response.content)
+            )
+    return answers
+
+
+@pytest.mark.parametrize("scenario", sorted(SCENARIOS))
+async def test_the_fast_path_and_the_routed_path_answer_byte_for_byte_alike(scenario: str) -> None:
+    fast_hub, routed_hub = Hub(seed=3), Hub(seed=3)
+    routed = create_app(routed_hub)
+    routed.add_middleware(NoOp)
+    calls = SCENARIOS[scenario]
+    fast_answers = await _answers(create_app(fast_hub), fast_hub, calls)
+    routed_answers = await _answers(routed, routed_hub, calls)
+    assert fast_answers == routed_answers
+    assert fast_hub.snapshot_json() == routed_hub.snapshot_json()
+    assert [entry.status for entry in fast_hub.journal] == [status for status, *_ in fast_answers]
+    if scenario == "a device admitted on first sight":
+        assert len(fast_hub.devices.query().devices) == 1

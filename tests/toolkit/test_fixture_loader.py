@@ -302,18 +302,28 @@ def test_durations_and_history_follow_the_seconds_ago(hub: Hub) -> None:
     assert hub.devices.query().devices[0].current_connection_duration_secs == 630
 
 
-def test_connections_run_in_chronological_order(hub: Hub, monkeypatch: pytest.MonkeyPatch) -> None:
-    seen: list[tuple[str, dt.datetime]] = []
-    for method in ("register_connection", "unregister_connection"):
-        original = getattr(hub.devices, method)
+class RecordingRunner:
+    """The loader's ``ActionRunner`` seam, recording each call's action and clock instant."""
 
-        def record(*, _method: str = method, _call: Any = original, **fields: Any) -> Any:
-            seen.append((_method, hub.clock.now()))
-            return _call(**fields)
+    def __init__(self, hub: Hub) -> None:
+        self.hub, self.lock, self.clock, self.ids = hub, hub.lock, hub.clock, hub.ids
+        self.default_organization_id = hub.default_organization_id
+        self.seen: list[tuple[str, dt.datetime]] = []
 
-        monkeypatch.setattr(hub.devices, method, record, raising=False)
-    load_fixture(hub, TIMELINE)
-    ago = [(method.split("_")[0], int((T - instant).total_seconds())) for method, instant in seen]
+    def execute_quietly(self, action: Any) -> Any:
+        self.seen.append((type(action).__name__, self.clock.now()))
+        return self.hub.execute_quietly(action)
+
+
+def test_connections_run_in_chronological_order(hub: Hub) -> None:
+    runner = RecordingRunner(hub)
+    load_fixture(runner, TIMELINE)
+    kinds = {
+        "RegisterDeviceConnectionAction": "register",
+        "UnregisterDeviceConnectionAction": "unregister",
+    }
+    seen = [(kinds[name], instant) for name, instant in runner.seen if name in kinds]
+    ago = [(kind, int((T - instant).total_seconds())) for kind, instant in seen]
     assert ago == [
         ("register", 7200),
         ("register", 5000),
@@ -324,13 +334,19 @@ def test_connections_run_in_chronological_order(hub: Hub, monkeypatch: pytest.Mo
     assert hub.clock.now() == T
 
 
-def test_clock_is_back_after_a_failed_connection(hub: Hub, monkeypatch: pytest.MonkeyPatch) -> None:
-    def fail(**fields: Any) -> Any:
-        raise InvalidError("node exploded")
+class FailingRunner(RecordingRunner):
+    """A runner whose node fails every unregistration."""
 
-    monkeypatch.setattr(hub.devices, "unregister_connection", fail, raising=False)
+    def execute_quietly(self, action: Any) -> Any:
+        if type(action).__name__ == "UnregisterDeviceConnectionAction":
+            raise InvalidError("node exploded")
+        return super().execute_quietly(action)
+
+
+def test_clock_is_back_after_a_failed_connection(hub: Hub) -> None:
+    runner = FailingRunner(hub)
     with pytest.raises(FixtureError) as caught:
-        load_fixture(hub, TIMELINE)
+        load_fixture(runner, TIMELINE)
     assert caught.value.message == (
         "<fixture>: $.projects[0].devices[0].connections[0]: node exploded"
     )

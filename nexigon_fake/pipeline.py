@@ -1,0 +1,212 @@
+"""The one path every call takes: HTTP actions, ``hub.invoke``, ``hub.execute``, device commands.
+
+``invoke`` runs the named steps in order, under the host's lock::
+
+    resolve action -> authenticate -> admit -> decode -> resolve target
+      -> draw faults -> authorize -> run -> encode -> journal
+
+Device commands (``commands/``) reuse the same steps around their own middle part, and every
+refusal, wherever it happens, is journaled by ``journal_refusal``. Switching steps off (a
+fixture loads without journal or faults) is the explicit ``Mode`` argument.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import msgspec
+
+from nexigon_fake.actions import ACTIONS, ActionSpec
+from nexigon_fake.errors import (
+    MSG_NOT_IMPLEMENTED,
+    MSG_UNKNOWN_ACTION,
+    ActionError,
+    InternalError,
+    InvalidError,
+)
+from nexigon_fake.state.access import Rule, check
+from nexigon_fake.state.admission import Admission, admit
+from nexigon_fake.state.auth import authenticate
+from nexigon_fake.state.store import Context, Store
+from nexigon_fake.state.target import Target, resolve_target
+from nexigon_fake.toolkit.faults import Faults, Firing
+from nexigon_fake.toolkit.journal import Journal
+from nexigon_fake.upstream import UPSTREAM_ACTIONS
+from nexigon_fake.wire.actor import Actor
+from nexigon_fake.wire.credentials import Credentials
+from nexigon_fake.wire.decoding import decode_body, decode_input, require_json, require_object
+
+
+class PipelineHost(Protocol):
+    """What the pipeline needs of a hub: its lock, state, journal, faults and strictness."""
+
+    lock: threading.RLock
+    store: Store
+    journal: Journal
+    faults: Faults
+
+    @property
+    def strict(self) -> bool: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Mode:
+    """Which optional steps run: a fixture loads with neither journal nor faults."""
+
+    journaled: bool = True
+    faulted: bool = True
+
+
+NORMAL = Mode()
+QUIET = Mode(journaled=False, faulted=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """How one call ended: the output (or error) and how long to wait before answering."""
+
+    output: Any
+    output_json: bytes
+    error: ActionError | None
+    latency_secs: float
+
+    def wait(self) -> None:
+        """Hold the answer back as an injected latency asks (in-process callers)."""
+        if self.latency_secs > 0:
+            time.sleep(self.latency_secs)
+
+
+# The steps, in the order ``invoke`` runs them.
+
+
+def resolve_action(name: str) -> ActionSpec[Any, Any]:
+    spec = ACTIONS.get(name)
+    if spec is None:
+        template = MSG_NOT_IMPLEMENTED if name in UPSTREAM_ACTIONS else MSG_UNKNOWN_ACTION
+        raise InvalidError(template.format(action=name), status=404)
+    return spec
+
+
+def authenticate_caller(store: Store, credentials: Credentials) -> Actor:
+    """Authenticate, then admit: a device presenting a deployment token may be created here."""
+    found = authenticate(store, credentials)
+    return admit(store, found) if isinstance(found, Admission) else found
+
+
+def decode_request(
+    spec: ActionSpec[Any, Any], payload: dict[str, Any] | bytes, strict: bool
+) -> tuple[Any, bytes]:
+    """The input struct and the input as JSON (for the journal)."""
+    if isinstance(payload, bytes):
+        return decode_body(spec.input_type, payload, strict=strict), payload
+    body = require_object(payload)
+    input_json = require_json(body)
+    return decode_input(spec.input_type, body, strict=strict), input_json
+
+
+def target_of(store: Store, rule: Rule, request: Any) -> Target:
+    entity_id = getattr(request, rule.field) if rule.field else None
+    return resolve_target(store, rule.scope, entity_id, request)
+
+
+def draw_faults(host: PipelineHost, action: str, target: Target, mode: Mode) -> Firing | None:
+    """The injected fault for this call, if any; its error is raised by the caller."""
+    return host.faults.draw(action, target) if mode.faulted else None
+
+
+def authorize(store: Store, actor: Actor, action: str, rule: Rule, target: Target) -> None:
+    check(store, actor, action, rule, target)
+
+
+def run_handler(spec: ActionSpec[Any, Any], store: Store, actor: Actor, request: Any) -> Any:
+    return spec.handler(Context(store, actor, spec.name), request)
+
+
+def journal_call(
+    host: PipelineHost,
+    mode: Mode,
+    started: dt.datetime,
+    action: str,
+    actor: Actor | None,
+    input_json: bytes,
+    status: int,
+    output_json: bytes,
+    faulted: bool = False,
+) -> None:
+    if mode.journaled:
+        host.journal.record(started, action, actor, input_json, status, output_json, faulted)
+
+
+def journal_refusal(
+    host: PipelineHost,
+    action: str,
+    input_json: bytes,
+    error: ActionError,
+    *,
+    actor: Actor | None = None,
+    started: dt.datetime | None = None,
+    mode: Mode = NORMAL,
+) -> None:
+    """The one place a refused call is journaled (bad headers, a refused command, …)."""
+    with host.lock:
+        when = host.store.now() if started is None else started
+        output_json = msgspec.json.encode(error.to_wire())
+        journal_call(host, mode, when, action, actor, input_json, error.status, output_json)
+
+
+# The composition.
+
+
+def invoke(
+    host: PipelineHost,
+    name: str,
+    payload: dict[str, Any] | bytes,
+    credentials: Credentials,
+    mode: Mode = NORMAL,
+) -> Answer:
+    """Run one call through every step and journal it; errors are answered, not raised."""
+    with host.lock:
+        store = host.store
+        started = store.now()
+        actor: Actor | None = None
+        firing: Firing | None = None
+        input_json: bytes | None = payload if isinstance(payload, bytes) else None
+        try:
+            spec = resolve_action(name)
+            actor = authenticate_caller(store, credentials)
+            request, input_json = decode_request(spec, payload, host.strict)
+            target = target_of(store, spec.rule, request)
+            firing = draw_faults(host, name, target, mode)
+            if firing is not None and firing.error is not None:
+                raise firing.error
+            authorize(store, actor, name, spec.rule, target)
+            output = run_handler(spec, store, actor, request)
+            output_json = msgspec.json.encode(output)
+            status, error = 200, None
+        except ActionError as action_error:
+            output, error, status = None, action_error, action_error.status
+            output_json = msgspec.json.encode(action_error.to_wire())
+        except Exception as bug:  # a bug in the fake must still answer as the Hub would
+            error = InternalError(f"Internal error in `{name}`: {bug!r}")
+            output, status = None, error.status
+            output_json = msgspec.json.encode(error.to_wire())
+        if input_json is None:
+            input_json = _payload_json(payload)
+        journal_call(
+            host, mode, started, name, actor, input_json, status, output_json, firing is not None
+        )
+    return Answer(output, output_json, error, firing.latency_secs if firing else 0.0)
+
+
+def _payload_json(payload: dict[str, Any] | bytes) -> bytes:
+    """A payload refused before it was checked, as well as it can be written down."""
+    if isinstance(payload, bytes):
+        return payload
+    try:
+        return msgspec.json.encode(payload)
+    except (TypeError, ValueError, OverflowError, RecursionError):
+        return b""
