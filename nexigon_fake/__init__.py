@@ -2,6 +2,19 @@
 
 ``Hub`` is the state machine with its Python API (journal, faults, snapshots, fixtures);
 ``create_app`` serves it over HTTP; the pytest plugin lives in ``conftest_plugin``.
+
+The folders are layers, bottom up; each imports only the ones below it::
+
+    errors clock ids upstream   the base: error tree and messages, the only clock and randomness
+    wire/                       the shapes on the wire (msgspec Structs named as upstream)
+    state/                      the state machine: records, store, access, one module per resource
+    state/storage/              how histories are laid out in memory
+    actions                     THE table: one typed row per action
+    toolkit/                    journal, faults, snapshots, fixtures
+    pipeline                    the one path every call takes
+    commands/                   device commands over the WebSocket, as plain Python
+    hub                         ``Hub``: the composition root and the typed facade
+    serve/  testing/            HTTP and process; the shipped test kit
 """
 
 from nexigon_fake.clock import FrozenClock, SystemClock

@@ -5,13 +5,17 @@ Every failure leaves the hub as ``{"kind": ..., "message": ...}`` with an HTTP s
 
     ActionError                 kind, message, status
     ├── InvalidError            kind "Invalid", 400 (404 unknown action, 405 method, 413 size)
+    │   └── InvalidJsonError        the body is not acceptable JSON
+    │       └── DuplicateKeyError       an object repeats a key (D2)
     ├── ForbiddenError          kind "Forbidden", 403
     │   ├── UnauthenticatedError    401: no or unknown credentials
     │   └── NotFoundError           404: the entity does not exist or is not visible
     ├── RateLimitedError        kind "RateLimited", 429
     └── InternalError           kind "Internal", 500
 
-Message templates live here so tests can assert on them.
+Message templates live here so tests can assert on them. A validation error carries what it
+breaks (``rule``) and where (``path``, a JSON path as msgspec writes it: ``$.events[0].severity``)
+as data; its message is formatted from them here, so nobody parses a message back apart.
 """
 
 from __future__ import annotations
@@ -40,8 +44,49 @@ class ActionError(Exception):
 
 
 class InvalidError(ActionError):
+    """Invalid input: a message, or the ``rule`` broken at ``path`` that the message is
+    formatted from (``MSG_INVALID_AT``; the rule alone without a path)."""
+
     kind = "Invalid"
     default_status = 400
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        rule: str | None = None,
+        path: str | None = None,
+        status: int | None = None,
+    ) -> None:
+        self.rule = rule
+        self.path = path
+        if message is None:
+            if rule is None:
+                raise TypeError("InvalidError needs a message or a rule")
+            message = self._format(rule, path)
+        super().__init__(message, status=status)
+
+    def _format(self, rule: str, path: str | None) -> str:
+        return rule if path is None else MSG_INVALID_AT.format(rule=rule, path=path)
+
+
+class InvalidJsonError(InvalidError):
+    """The body is not JSON the hub accepts: ``rule`` says why (the parser's words, e.g.
+    ``NaN is not JSON``), ``path`` where, when the document parsed that far."""
+
+    def _format(self, rule: str, path: str | None) -> str:
+        return MSG_BODY_NOT_JSON.format(detail=rule)
+
+
+class DuplicateKeyError(InvalidJsonError):
+    """An object repeats ``key`` (D2); ``path`` is its second occurrence."""
+
+    def __init__(self, key: str, *, path: str | None = None) -> None:
+        self.key = key
+        super().__init__(rule=MSG_JSON_DUPLICATE_KEY.format(key=key), path=path)
+
+    def _format(self, rule: str, path: str | None) -> str:
+        return MSG_DUPLICATE_KEY.format(key=self.key)
 
 
 class ForbiddenError(ActionError):
@@ -81,6 +126,12 @@ MSG_BODY_NOT_OBJECT = "Request body must be a JSON object, got {got}."
 MSG_DUPLICATE_KEY = "Duplicate key `{key}` in JSON object."
 MSG_UNKNOWN_FIELD = "Unknown field `{field}` (the hub runs in strict mode)."
 MSG_INVALID_AT = "{rule} (at `{path}`)"
+# The `rule` of an InvalidJsonError: what the strict JSON parser refuses (wire/decoding.py).
+MSG_JSON_NOT_UTF8 = "not UTF-8"
+MSG_JSON_CONSTANT = "{name} is not JSON"
+MSG_JSON_OUT_OF_RANGE = "number out of range: {text}"
+MSG_JSON_DUPLICATE_KEY = "duplicate key `{key}`"
+MSG_UNEXPECTED_ERROR = "Unexpected error: {error!r}"
 MSG_NO_CREDENTIALS = "Authentication required: send `Authorization: Bearer <token>`."
 MSG_UNKNOWN_TOKEN = "The presented token is not known to the hub."
 MSG_BAD_AUTH_HEADER = "Malformed `Authorization` header: expected `Bearer <token>`."
@@ -117,6 +168,19 @@ MSG_FAULT_ACTION = (
     "`devices_InvokeCommand` for device commands)."
 )
 MSG_FAULT_NOTHING = "A fault needs a `kind` to fail with, a `latencySecs` to wait, or both."
+
+# The control plane (nexigon_fake/serve/control.py).
+MSG_CLOCK_ONE_OF = "Send exactly one of `advanceSecs` and `now`."
+MSG_CLOCK_OUT_OF_RANGE = "Cannot move the clock: that instant is out of range."
+MSG_CLOCK_REFUSED = "Cannot move the clock: {detail}."
+MSG_UNKNOWN_QUERY_PARAMETER = "Unknown query parameter `{name}` (expected: {expected})."
+MSG_REPEATED_QUERY_PARAMETER = "Query parameter `{name}` is given more than once."
+MSG_FIXTURE_ONE_OF = "Send exactly one of `name` (a built-in fixture) and `document`."
+MSG_NO_BUILTIN_FIXTURE = "No built-in fixture `{name}`; there are: {names}."
+
+# Fixtures (nexigon_fake/toolkit/fixture_loader.py).
+MSG_FIXTURE_NOT_JSON = "invalid JSON: {detail}"
+MSG_NOT_LOADED_FIXTURE = "Not a loaded fixture: {detail}"
 
 # Device commands (nexigon_fake/commands/invocations.py): the `error` of a `Done` frame, or why a
 # registration is refused.

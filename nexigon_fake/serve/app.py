@@ -34,6 +34,7 @@ from nexigon_fake.errors import (
     MSG_METHOD_NOT_ALLOWED,
     MSG_METHOD_NOT_ALLOWED_ON,
     MSG_NOT_FOUND_ROUTE,
+    MSG_UNEXPECTED_ERROR,
     ActionError,
     InternalError,
     InvalidError,
@@ -145,7 +146,7 @@ class _Invoke:
         except ActionError as error:
             await _send_json(send, error.status, msgspec.json.encode(error.to_wire()))
         except Exception as bug:  # as the app's last-resort handler answers
-            internal = InternalError(f"Unexpected error: {bug!r}")
+            internal = InternalError(MSG_UNEXPECTED_ERROR.format(error=bug))
             await _send_json(send, internal.status, msgspec.json.encode(internal.to_wire()))
 
 
@@ -245,7 +246,7 @@ def create_app(hub: Hub | None = None) -> Starlette:
             await _close(websocket, CLOSE_REFUSED_BASE + error.status, _close_reason(error))
             return
         except Exception as bug:  # a bug in the fake must still end the socket with a reason
-            internal = InternalError(f"Unexpected error: {bug!r}")
+            internal = InternalError(MSG_UNEXPECTED_ERROR.format(error=bug))
             await _close(websocket, CLOSE_REFUSED_BASE + internal.status, _close_reason(internal))
             return
         await send(done)
@@ -313,7 +314,7 @@ def create_app(hub: Hub | None = None) -> Starlette:
         return _error(InvalidError(message, status=exc.status_code))
 
     async def unexpected(request: Request, exc: Exception) -> Response:
-        return _error(InternalError(f"Unexpected error: {exc!r}"))
+        return _error(InternalError(MSG_UNEXPECTED_ERROR.format(error=exc)))
 
     methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
     invoke = _Invoke(served)

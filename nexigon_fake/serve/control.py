@@ -11,7 +11,16 @@ from typing import Annotated, Any
 import msgspec
 
 from nexigon_fake.clock import format_timestamp, parse_timestamp
-from nexigon_fake.errors import InvalidError
+from nexigon_fake.errors import (
+    MSG_CLOCK_ONE_OF,
+    MSG_CLOCK_OUT_OF_RANGE,
+    MSG_CLOCK_REFUSED,
+    MSG_FIXTURE_ONE_OF,
+    MSG_NO_BUILTIN_FIXTURE,
+    MSG_REPEATED_QUERY_PARAMETER,
+    MSG_UNKNOWN_QUERY_PARAMETER,
+    InvalidError,
+)
 from nexigon_fake.hub import Hub
 from nexigon_fake.toolkit.fixture_loader import builtin_fixture_names
 from nexigon_fake.toolkit.snapshot_format import MAX_SEED
@@ -39,7 +48,7 @@ def clock_state(hub: Hub) -> dict[str, Any]:
 def move_clock(hub: Hub, payload: dict[str, Any]) -> dict[str, Any]:
     update: ClockUpdate = decode_input(ClockUpdate, payload, strict=True)
     if (update.advance_secs is None) == (update.now is None):
-        raise InvalidError("Send exactly one of `advanceSecs` and `now`.")
+        raise InvalidError(MSG_CLOCK_ONE_OF)
     with hub.lock:
         try:
             if update.advance_secs is not None:
@@ -47,9 +56,9 @@ def move_clock(hub: Hub, payload: dict[str, Any]) -> dict[str, Any]:
             elif update.now is not None:
                 hub.clock.set(parse_timestamp(update.now))
         except OverflowError:
-            raise InvalidError("Cannot move the clock: that instant is out of range.") from None
+            raise InvalidError(MSG_CLOCK_OUT_OF_RANGE) from None
         except ValueError as error:
-            raise InvalidError(f"Cannot move the clock: {error}.") from None
+            raise InvalidError(MSG_CLOCK_REFUSED.format(detail=error)) from None
     return clock_state(hub)
 
 
@@ -65,9 +74,9 @@ def query_parameters(items: list[tuple[str, str]], allowed: tuple[str, ...]) -> 
     for name, value in items:
         if name not in allowed:
             expected = ", ".join(f"`{a}`" for a in allowed) or "none"
-            raise InvalidError(f"Unknown query parameter `{name}` (expected: {expected}).")
+            raise InvalidError(MSG_UNKNOWN_QUERY_PARAMETER.format(name=name, expected=expected))
         if name in found:
-            raise InvalidError(f"Query parameter `{name}` is given more than once.")
+            raise InvalidError(MSG_REPEATED_QUERY_PARAMETER.format(name=name))
         found[name] = value
     return found
 
@@ -124,11 +133,11 @@ class FixtureRequest(WireStruct, forbid_unknown_fields=True):
 def load_fixture(hub: Hub, payload: dict[str, Any]) -> dict[str, Any]:
     request: FixtureRequest = decode_input(FixtureRequest, payload, strict=True)
     if (request.name is None) == (request.document is None):
-        raise InvalidError("Send exactly one of `name` (a built-in fixture) and `document`.")
+        raise InvalidError(MSG_FIXTURE_ONE_OF)
     if request.name is not None:
         if request.name.removesuffix(".json") not in builtin_fixture_names():
             names = ", ".join(builtin_fixture_names())
-            raise InvalidError(f"No built-in fixture `{request.name}`; there are: {names}.")
+            raise InvalidError(MSG_NO_BUILTIN_FIXTURE.format(name=request.name, names=names))
         hub.load_fixture(request.name)
     elif request.document is not None:
         hub.load_fixture(request.document)

@@ -12,7 +12,6 @@ import datetime as dt
 import importlib.resources
 import json
 import os
-import re
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -23,7 +22,13 @@ import msgspec
 
 from nexigon_fake.actions import ACTIONS
 from nexigon_fake.clock import Clock
-from nexigon_fake.errors import ActionError, InvalidError
+from nexigon_fake.errors import (
+    MSG_FIXTURE_NOT_JSON,
+    MSG_NOT_LOADED_FIXTURE,
+    ActionError,
+    InvalidError,
+    InvalidJsonError,
+)
 from nexigon_fake.ids import IdSource
 from nexigon_fake.toolkit.fixture_format import (
     DEFAULT_ORGANIZATION_KEY,
@@ -35,7 +40,7 @@ from nexigon_fake.toolkit.fixture_format import (
     check_rules,
 )
 from nexigon_fake.wire.common import Action, WireStruct
-from nexigon_fake.wire.decoding import decode_input
+from nexigon_fake.wire.decoding import decode_input, parse_json
 from nexigon_fake.wire.devices import ConnectionEndReason
 from nexigon_fake.wire.projects import DeploymentTokenFlags, ProjectOtlpConfig
 from nexigon_fake.wire.repositories import CreateRepositorySuccess
@@ -68,18 +73,18 @@ FixtureSource = str | os.PathLike[str] | Mapping[str, Any]
 IN_MEMORY = "<fixture>"
 SCHEMA_FILE = "schema.json"
 DEFAULT_END_REASON: ConnectionEndReason = "Disconnected"
-# `errors.MSG_INVALID_AT` ("{rule} (at `{path}`)"), split back into its parts.
-_INVALID_AT = re.compile(r"^(?P<rule>.*) \(at `(?P<path>\$[^`]*)`\)$", re.DOTALL)
 
 
 class FixtureError(InvalidError):
-    """A fixture that cannot be read or loaded: ``<file>: <JSON path>: <what is wrong>``."""
+    """A fixture that cannot be read or loaded: ``<file>: <JSON path>: <what is wrong>``.
+
+    ``detail`` is also the error's ``rule`` and ``path`` the JSON path in the fixture."""
 
     def __init__(self, origin: str, detail: str, path: str | None = None) -> None:
         self.origin = origin
-        self.path = path
         self.detail = detail
-        super().__init__(f"{origin}: {detail}" if path is None else f"{origin}: {path}: {detail}")
+        message = f"{origin}: {detail}" if path is None else f"{origin}: {path}: {detail}"
+        super().__init__(message, rule=detail, path=path)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +116,7 @@ class LoadedFixture:
         try:
             decoded = msgspec.convert(data, _LoadedFixtureJson)
         except msgspec.ValidationError as error:
-            raise InvalidError(f"Not a loaded fixture: {error}") from None
+            raise InvalidError(MSG_NOT_LOADED_FIXTURE.format(detail=error)) from None
         return cls(**msgspec.structs.asdict(decoded))
 
 
@@ -166,32 +171,14 @@ def resolve_fixture(name_or_path: str | os.PathLike[str]) -> Path:
 # Reading and validating.
 
 
-class _DuplicateKeyError(ValueError):
-    pass
-
-
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise _DuplicateKeyError(f"duplicate key `{key}`")
-        result[key] = value
-    return result
-
-
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
-
-
 def _parse_json(origin: str, data: bytes) -> Any:
-    """Strict JSON, as the hub parses bodies: no duplicate keys, no NaN or Infinity."""
+    """The hub's one strict JSON parser (``wire.decoding.parse_json``), its refusal named
+    after the file."""
     try:
-        text = data.decode("utf-8")
-        return json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_refuse_constant)
-    except UnicodeDecodeError:
-        raise FixtureError(origin, "invalid JSON: not UTF-8") from None
-    except (ValueError, RecursionError) as error:
-        raise FixtureError(origin, f"invalid JSON: {error}") from None
+        return parse_json(data)
+    except InvalidJsonError as error:
+        detail = error.message if error.rule is None else error.rule
+        raise FixtureError(origin, MSG_FIXTURE_NOT_JSON.format(detail=detail)) from None
 
 
 def _decode(origin: str, payload: Any) -> Fixture:
@@ -207,10 +194,8 @@ def _decode(origin: str, payload: Any) -> Fixture:
     try:
         fixture: Fixture = decode_input(Fixture, payload, strict=False)
     except InvalidError as error:
-        match = _INVALID_AT.match(error.message)
-        if match is None:
-            raise FixtureError(origin, error.message, "$") from None
-        raise FixtureError(origin, match.group("rule"), match.group("path")) from None
+        detail = error.message if error.rule is None else error.rule
+        raise FixtureError(origin, detail, error.path or "$") from None
     try:
         check_rules(fixture)
     except FixtureRuleError as error:

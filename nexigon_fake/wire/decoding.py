@@ -1,48 +1,126 @@
 """Turning a request body into an action's input struct, with errors that name field and rule.
 
-JSON is parsed with duplicate keys refused (the Hub's deserializer refuses them, D2), then
-converted by msgspec against the action's input type. Unknown keys are ignored unless the hub
-is strict. Error messages use the upstream wording where a rule carries one.
+``parse_json`` is the one strict JSON parser (of action bodies, the control plane and fixture
+files): duplicate keys (the Hub's deserializer refuses them, D2), NaN and Infinity, numbers
+beyond double range and lone surrogates are refused. The object is then converted by msgspec
+against the action's input type; unknown keys are ignored unless the hub is strict. Every
+refusal is an ``InvalidError`` carrying its ``rule`` and JSON ``path`` as data (the message is
+formatted from them in ``errors.py``); rules use the upstream wording where one carries it.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import msgspec
 import msgspec.inspect as mi
 
 from nexigon_fake.errors import (
-    MSG_BODY_NOT_JSON,
     MSG_BODY_NOT_OBJECT,
-    MSG_DUPLICATE_KEY,
-    MSG_INVALID_AT,
+    MSG_JSON_CONSTANT,
+    MSG_JSON_NOT_UTF8,
+    MSG_JSON_OUT_OF_RANGE,
     MSG_UNKNOWN_FIELD,
+    DuplicateKeyError,
     InvalidError,
+    InvalidJsonError,
 )
 
 
-def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise InvalidError(MSG_DUPLICATE_KEY.format(key=key))
-        result[key] = value
-    return result
+class _Refused:
+    """A value the parser refuses (NaN, Infinity, a number beyond double range) or a repeated
+    ``key``, left in place so that the document's first refusal is found with its path once
+    parsing is done."""
+
+    __slots__ = ("key", "rule")
+
+    def __init__(self, rule: str = "", *, key: str | None = None) -> None:
+        self.rule = rule
+        self.key = key
 
 
-def _no_constants(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
+class _Repeated:
+    """An object that repeats a key, as its members were written (see ``_Refused``)."""
+
+    __slots__ = ("pairs",)
+
+    def __init__(self, pairs: list[tuple[str, Any]]) -> None:
+        self.pairs = pairs
 
 
-def _finite(text: str) -> float:
-    """Numbers beyond double range are refused, as serde_json does, not stored as infinity."""
-    value = float(text)
-    if value in (float("inf"), float("-inf")):
-        raise ValueError(f"number out of range: {text}")
-    return value
+class _StrictHooks:
+    """``json.loads`` hooks of one parse; ``refused`` tells whether it left a marker."""
+
+    __slots__ = ("refused",)
+
+    def __init__(self) -> None:
+        self.refused = False
+
+    def pairs(self, pairs: list[tuple[str, Any]]) -> Any:
+        result = dict(pairs)
+        if len(result) == len(pairs):
+            return result
+        self.refused = True
+        return _Repeated(pairs)
+
+    def constant(self, name: str) -> Any:
+        self.refused = True
+        return _Refused(MSG_JSON_CONSTANT.format(name=name))
+
+    def number(self, text: str) -> Any:
+        """Numbers beyond double range are refused, as serde_json does, not stored as infinity."""
+        value = float(text)
+        if value in (float("inf"), float("-inf")):
+            self.refused = True
+            return _Refused(MSG_JSON_OUT_OF_RANGE.format(text=text))
+        return value
+
+
+def _members(value: Any) -> Iterator[tuple[str, Any]] | None:
+    """A container's members in document order, each with its path segment."""
+    if isinstance(value, dict):
+        return ((f".{key}", item) for key, item in value.items())
+    if isinstance(value, list):
+        return ((f"[{index}]", item) for index, item in enumerate(value))
+    if isinstance(value, _Repeated):
+        return _repeated_members(value.pairs)
+    return None
+
+
+def _repeated_members(pairs: list[tuple[str, Any]]) -> Iterator[tuple[str, Any]]:
+    seen: set[str] = set()
+    for key, item in pairs:
+        if key in seen:
+            yield f".{key}", _Refused(key=key)
+            return
+        seen.add(key)
+        yield f".{key}", item
+
+
+def _first_refusal(document: Any) -> InvalidJsonError:
+    """The first refused value or repeated key in document order, at its path."""
+    path = ["$"]
+    stack: list[Iterator[tuple[str, Any]]] = [iter([("", document)])]
+    while stack:
+        member = next(stack[-1], None)
+        if member is None:
+            stack.pop()
+            path.pop()
+            continue
+        segment, value = member
+        if isinstance(value, _Refused):
+            at = "".join([*path, segment])
+            if value.key is not None:
+                return DuplicateKeyError(value.key, path=at)
+            return InvalidJsonError(rule=value.rule, path=at)
+        members = _members(value)
+        if members is not None:
+            path.append(segment)
+            stack.append(members)
+    raise AssertionError("a parse flagged a refusal that is not in its document")
 
 
 # A string literal, and whether it is an object key (followed by `:`); valid only where the
@@ -79,26 +157,37 @@ def decode_body(input_type: type[Any], body: bytes, *, strict: bool) -> Any:
 
 
 def parse_json_body(body: bytes) -> dict[str, Any]:
-    """The body as a JSON object, or Invalid."""
-    if _plain(body):
+    """The body as a JSON object, or Invalid (``parse_json``, then an object required)."""
+    return require_object(parse_json(body))
+
+
+def parse_json(data: bytes) -> Any:
+    """The one strict JSON parser: any JSON document, or ``InvalidJsonError`` (rule, path)."""
+    if _plain(data):
         # Fast path: without escapes and repeated keys, msgspec's strict parser accepts exactly
-        # what the careful path below accepts. Anything it refuses goes there for the message.
+        # what the careful path below accepts. Anything it refuses goes there for the error.
         try:
-            return require_object(msgspec.json.decode(body))
+            return msgspec.json.decode(data)
         except msgspec.DecodeError:
             pass
+    hooks = _StrictHooks()
     try:
-        text = body.decode("utf-8")
+        text = data.decode("utf-8")
         value = json.loads(
-            text, object_pairs_hook=_pairs, parse_constant=_no_constants, parse_float=_finite
+            text,
+            object_pairs_hook=hooks.pairs,
+            parse_constant=hooks.constant,
+            parse_float=hooks.number,
         )
     except UnicodeDecodeError:
-        raise InvalidError(MSG_BODY_NOT_JSON.format(detail="not UTF-8")) from None
+        raise InvalidJsonError(rule=MSG_JSON_NOT_UTF8) from None
     except (json.JSONDecodeError, ValueError, RecursionError) as error:
-        raise InvalidError(MSG_BODY_NOT_JSON.format(detail=str(error))) from None
-    if b"\\u" in body:
+        raise InvalidJsonError(rule=str(error)) from None
+    if hooks.refused:
+        raise _first_refusal(value)
+    if b"\\u" in data:
         require_json(value)  # an escaped lone surrogate is not a valid JSON string
-    return require_object(value)
+    return value
 
 
 def require_json(value: Any) -> bytes:
@@ -107,7 +196,7 @@ def require_json(value: Any) -> bytes:
     try:
         return msgspec.json.encode(value)
     except (TypeError, ValueError, OverflowError, RecursionError) as error:
-        raise InvalidError(MSG_BODY_NOT_JSON.format(detail=str(error))) from None
+        raise InvalidJsonError(rule=str(error)) from None
 
 
 def require_object(value: Any) -> dict[str, Any]:
@@ -170,9 +259,7 @@ def _check_unknown(info: mi.Type, value: Any, path: str) -> None:
                 continue
             field = fields.get(key)
             if field is None:
-                raise InvalidError(
-                    MSG_INVALID_AT.format(rule=MSG_UNKNOWN_FIELD.format(field=key), path=path)
-                )
+                raise InvalidError(rule=MSG_UNKNOWN_FIELD.format(field=key), path=path)
             _check_unknown(field.type, item, f"{path}.{key}")
     elif isinstance(info, mi.ListType) and isinstance(value, list):
         for index, item in enumerate(value):
@@ -182,6 +269,8 @@ def _check_unknown(info: mi.Type, value: Any, path: str) -> None:
             _check_unknown(info.value_type, item, f"{path}[...]")
 
 
+# msgspec's ValidationError has only its text, "<rule> - at `<path>`": the one message read
+# apart, at the boundary, so that ours carry both as data.
 _ERROR = re.compile(r"^(?P<rule>.*?)(?: - at `(?P<path>\$[^`]*)`)?$", re.DOTALL)
 _PATH_PART = re.compile(r"\.([A-Za-z0-9_]+)|\[([^\]]*)\]")
 
@@ -223,7 +312,8 @@ def _extra_at(input_type: Any, path: str) -> dict[str, Any]:
     return extra
 
 
-def _message(input_type: Any, error: msgspec.ValidationError) -> str:
+def _invalid(input_type: Any, error: msgspec.ValidationError) -> InvalidError:
+    """msgspec's refusal as rule and path, with the upstream rule where the field has one."""
     match = _ERROR.match(str(error))
     assert match is not None
     rule, path = match.group("rule"), match.group("path") or "$"
@@ -232,7 +322,7 @@ def _message(input_type: Any, error: msgspec.ValidationError) -> str:
         rule = extra["rule"]
     elif ("length" in rule or ">=" in rule or "<=" in rule) and "message" in extra:
         rule = extra["message"]
-    return MSG_INVALID_AT.format(rule=rule, path=path)
+    return InvalidError(rule=rule, path=path)
 
 
 def decode_input(input_type: type[Any], payload: dict[str, Any], *, strict: bool) -> Any:
@@ -242,4 +332,4 @@ def decode_input(input_type: type[Any], payload: dict[str, Any], *, strict: bool
     try:
         return msgspec.convert(payload, input_type)
     except msgspec.ValidationError as error:
-        raise InvalidError(_message(input_type, error)) from None
+        raise _invalid(input_type, error) from None
