@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from nexigon_fake.actions import ACTIONS
 from nexigon_fake.hub import Hub
 from nexigon_fake.ids import FLAT_TAGS
-from nexigon_fake.testing.strategies import (
+from nexigon_fake.testing._builder import (
     _CHARS,
     _OMIT,
     IdSource,

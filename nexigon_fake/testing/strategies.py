@@ -16,7 +16,7 @@ Rules the schema cannot express (a fingerprint already in the project, OTLP ``en
 without an endpoint) may still answer ``Invalid``, as the real Hub would.
 
 ``invalid_input`` breaks one rule of a valid payload on purpose and says which (``RULES``);
-it lives in ``nexigon_fake.testing.invalid_inputs`` and is re-exported here.
+it lives in ``nexigon_fake.testing.invalid_inputs``; ``nexigon_fake.strategies`` exports both.
 
 Only this module, ``nexigon_fake.testing.invalid_inputs`` and
 ``nexigon_fake.testing.contract.machine`` import hypothesis; the core package never does.
@@ -40,11 +40,8 @@ def _hypothesis_setup_hook() -> None:
         register()
 
 
-import datetime as dt
-import functools
-import re
-from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Sequence
+from typing import Any
 
 import msgspec
 import msgspec.inspect as mi
@@ -52,296 +49,29 @@ from hypothesis import strategies as st
 
 from nexigon_fake.actions import ACTIONS
 from nexigon_fake.hub import Hub
-from nexigon_fake.ids import (
-    BASE58_ALPHABET,
-    FLAT_LENGTH,
-    FLAT_TAGS,
-    dated_pattern,
-    flat_pattern,
+from nexigon_fake.testing._builder import (
+    IdSource,
+    InputT,
+    _Builder,
+    _input_info,
+    _pool,
+    id_tag,
+    json_values,
+    known_ids,
+    timestamps,
 )
 
-if TYPE_CHECKING:  # at run time ``__getattr__`` below: invalid_inputs imports this module
-    from nexigon_fake.testing.invalid_inputs import (
-        RULES,
-        InvalidInput,
-        any_invalid_action,
-        breakable_rules,
-        invalid_input,
-    )
-
 __all__ = [
-    "RULES",
     "IdSource",
-    "InvalidInput",
     "action_input",
     "any_action",
-    "any_invalid_action",
-    "breakable_rules",
     "id_tag",
     "inputs",
-    "invalid_input",
     "json_values",
     "known_ids",
     "register_type_strategies",
     "timestamps",
 ]
-
-InputT = TypeVar("InputT")
-KnownIds = Mapping[str, Sequence[str]]
-IdSource = Hub | KnownIds | Callable[[], KnownIds]
-"""Where ids come from: a hub (its entities), a mapping tag -> ids, or a callable giving one."""
-
-_CHARS = st.characters(codec="utf-8")  # anything JSON can carry: no lone surrogates
-_I64 = (-(2**63), 2**63 - 1)
-_JSON_INT = (-(2**63), 2**64 - 1)  # the hub writes back any integer serde_json reads
-_MAX_ITEMS = 4
-
-
-# Ids: recognised by the pattern of their wire type.
-
-
-def _dated_tag(pattern: str) -> str | None:
-    match = re.match(r"\^([a-z_]+)_\[0-9\]", pattern)
-    if match is not None and dated_pattern(match.group(1)) == pattern:
-        return match.group(1)
-    return None
-
-
-_FLAT_BY_PATTERN = {flat_pattern(tag): tag for tag in FLAT_TAGS}
-
-
-def id_tag(info: mi.Type) -> tuple[str, bool] | None:
-    """``(tag, dated)`` when a wire type is an id (``d_…``, ``d_ev_YYYYMMDD-…``), else None."""
-    while isinstance(info, mi.Metadata):
-        info = info.type
-    if not isinstance(info, mi.StrType) or info.pattern is None:
-        return None
-    if info.pattern in _FLAT_BY_PATTERN:
-        return _FLAT_BY_PATTERN[info.pattern], False
-    tag = _dated_tag(info.pattern)
-    return None if tag is None else (tag, True)
-
-
-def _is_secret(tag: str) -> bool:
-    """Secrets (fingerprints, tokens) are longer than public ids and are never reused."""
-    return FLAT_TAGS.get(tag, FLAT_LENGTH) != FLAT_LENGTH
-
-
-def known_ids(hub: Hub) -> dict[str, list[str]]:
-    """The public ids a hub holds now, by tag (``"d"`` -> device ids, …)."""
-    with hub.lock:
-        store = hub.store
-        return {
-            "org": list(store.organizations),
-            "u": list(store.users),
-            "u_pk": list(store.user_tokens),
-            "p": list(store.projects),
-            "deployment_id": list(store.deployment_tokens),
-            "d": list(store.devices),
-            "d_c": list(store.certificates),
-            "d_conn": list(store.connections),
-            "repo": list(store.repositories),
-        }
-
-
-def _pool(hub: Hub | None, ids: IdSource | None) -> Callable[[], KnownIds] | None:
-    source = hub if ids is None else ids
-    if source is None:
-        return None
-    if isinstance(source, Hub):
-        held = source
-        return lambda: known_ids(held)
-    if callable(source):
-        return source
-    fixed = source
-    return lambda: fixed
-
-
-@functools.cache
-def _regex(pattern: str) -> st.SearchStrategy[str]:
-    return st.from_regex(pattern, alphabet=_CHARS)
-
-
-def _fresh_id(tag: str, dated: bool) -> st.SearchStrategy[str]:
-    if dated:
-        return _regex(dated_pattern(tag))
-    length = FLAT_TAGS[tag]
-    numbers = st.integers(0, 58**length - 1)
-
-    @st.composite
-    def flat(draw: st.DrawFn) -> str:  # a composite, so failing examples show the id itself
-        return f"{tag}_{_base58(draw(numbers), length)}"
-
-    return flat()
-
-
-def _base58(number: int, length: int) -> str:
-    """One integer draw per id, not one per character: small examples, quick shrinking."""
-    digits = []
-    for _ in range(length):
-        number, digit = divmod(number, 58)
-        digits.append(BASE58_ALPHABET[digit])
-    return "".join(reversed(digits))
-
-
-def _id(tag: str, dated: bool, pool: Callable[[], KnownIds] | None) -> st.SearchStrategy[str]:
-    fresh = _fresh_id(tag, dated)
-    if pool is None or dated or _is_secret(tag):
-        return fresh
-
-    @st.composite
-    def pooled(draw: st.DrawFn) -> str:
-        known = list(pool().get(tag, ()))
-        return draw(st.one_of(st.sampled_from(known), fresh) if known else fresh)
-
-    return pooled()
-
-
-# Plain JSON and timestamps.
-
-
-@functools.cache  # one strategy object: hypothesis labels each new one by reading its source
-def json_values() -> st.SearchStrategy[Any]:
-    """Any JSON value the hub stores and writes back unchanged (properties, bodies, claims)."""
-    scalars = (
-        st.none()
-        | st.booleans()
-        | st.integers(*_JSON_INT)
-        | st.floats(allow_nan=False, allow_infinity=False)
-        | st.text(_CHARS, max_size=16)
-    )
-    return st.recursive(
-        scalars,
-        lambda children: (
-            st.lists(children, max_size=_MAX_ITEMS)
-            | st.dictionaries(st.text(_CHARS, max_size=8), children, max_size=_MAX_ITEMS)
-        ),
-        max_leaves=8,
-    )
-
-
-_OFFSETS = st.integers(-(24 * 60 - 1), 24 * 60 - 1).map(
-    lambda minutes: dt.timezone(dt.timedelta(minutes=minutes))
-)
-
-
-def _rfc3339(instant: dt.datetime) -> str:
-    text = instant.isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
-
-
-@functools.cache
-def timestamps() -> st.SearchStrategy[str]:
-    """RFC 3339 with an offset (``Z`` or ``±hh:mm``): what a ``date-time`` field accepts."""
-    return st.datetimes(
-        min_value=dt.datetime(1971, 1, 1),  # noqa: DTZ001 - bounds of local times; zone drawn below
-        max_value=dt.datetime(2100, 12, 31),  # noqa: DTZ001
-        timezones=_OFFSETS,
-    ).map(_rfc3339)
-
-
-# Valid values from type info.
-
-
-def _strip_none(info: mi.Type) -> tuple[mi.Type, bool]:
-    """The type without ``| None``, and whether null was allowed."""
-    if isinstance(info, mi.UnionType):
-        kept = [t for t in info.types if not isinstance(t, mi.NoneType)]
-        if len(kept) < len(info.types):
-            return (kept[0] if len(kept) == 1 else mi.UnionType(types=tuple(kept))), True
-    return info, False
-
-
-def _int_bounds(info: mi.IntType) -> tuple[int | None, int | None]:
-    low = info.ge if info.ge is not None else None if info.gt is None else info.gt + 1
-    high = info.le if info.le is not None else None if info.lt is None else info.lt - 1
-    return low, high
-
-
-def _string(info: mi.StrType) -> st.SearchStrategy[str]:
-    low, high = info.min_length or 0, info.max_length
-    if info.pattern is None:
-        return st.text(_CHARS, min_size=low, max_size=high)
-    pattern = info.pattern
-
-    def fits(text: str) -> bool:
-        size_ok = low <= len(text) and (high is None or len(text) <= high)
-        return size_ok and re.search(pattern, text) is not None
-
-    return _regex(pattern).filter(fits)
-
-
-_OMIT = object()
-
-
-class _Builder:
-    """Valid JSON values for wire types; ids come from ``pool`` when one is given."""
-
-    def __init__(self, pool: Callable[[], KnownIds] | None) -> None:
-        self.pool = pool
-
-    def value(self, info: mi.Type) -> st.SearchStrategy[Any]:
-        if isinstance(info, mi.Metadata):
-            if (info.extra_json_schema or {}).get("format") == "date-time":
-                return timestamps()
-            return self.value(info.type)
-        tagged = id_tag(info)
-        if tagged is not None:
-            return _id(*tagged, self.pool)
-        if isinstance(info, mi.StrType):
-            return _string(info)
-        if isinstance(info, mi.IntType):
-            low, high = _int_bounds(info)
-            return st.integers(_I64[0] if low is None else low, _I64[1] if high is None else high)
-        if isinstance(info, mi.BoolType):
-            return st.booleans()
-        if isinstance(info, mi.NoneType):
-            return st.none()
-        if isinstance(info, mi.AnyType):
-            return json_values()
-        if isinstance(info, mi.LiteralType):
-            return st.sampled_from(info.values)
-        if isinstance(info, mi.ListType):
-            high = _MAX_ITEMS if info.max_length is None else info.max_length
-            return st.lists(
-                self.value(info.item_type), min_size=info.min_length or 0, max_size=high
-            )
-        if isinstance(info, mi.DictType):
-            return st.dictionaries(
-                self.value(info.key_type), self.value(info.value_type), max_size=_MAX_ITEMS
-            )
-        if isinstance(info, mi.StructType):
-            return self.struct(info)
-        if isinstance(info, mi.UnionType):
-            return st.one_of([self.value(t) for t in info.types])
-        raise TypeError(f"no strategy for wire type {info!r}")
-
-    def struct(self, info: mi.StructType) -> st.SearchStrategy[dict[str, Any]]:
-        """Required fields always; optional ones absent, ``null`` (the same, D2) or a value."""
-        fields = [
-            (f.encode_name, f.required, self.value(_strip_none(f.type)[0])) for f in info.fields
-        ]
-        tag = None if info.tag_field is None else (info.tag_field, info.tag)
-        optional = st.sampled_from([_OMIT, None, True])
-
-        @st.composite
-        def build(draw: st.DrawFn) -> dict[str, Any]:
-            result: dict[str, Any] = {} if tag is None else {tag[0]: tag[1]}
-            for name, required, strategy in fields:
-                choice = True if required else draw(optional)
-                if choice is True:
-                    result[name] = draw(strategy)
-                elif choice is None:
-                    result[name] = None
-            return result
-
-        return build()
-
-
-def _input_info(action: str) -> mi.StructType:
-    info = mi.type_info(ACTIONS[action].input_type)
-    assert isinstance(info, mi.StructType)
-    return info
 
 
 def action_input(
@@ -380,26 +110,6 @@ def register_type_strategies() -> None:
     """
     for spec in ACTIONS.values():
         st.register_type_strategy(spec.input_type, inputs(spec.input_type))
-
-
-# Invalid inputs: re-exported lazily, since their module builds on this one.
-
-_INVALID_INPUT_NAMES = frozenset(
-    {"RULES", "InvalidInput", "any_invalid_action", "breakable_rules", "invalid_input"}
-)
-
-
-def __getattr__(name: str) -> Any:
-    """``strategies.invalid_input`` and the rest, whichever module was imported first."""
-    if name in _INVALID_INPUT_NAMES:
-        from nexigon_fake.testing import invalid_inputs
-
-        return getattr(invalid_inputs, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_INVALID_INPUT_NAMES})
 
 
 if globals().pop("_REGISTER_WHEN_LOADED", False):

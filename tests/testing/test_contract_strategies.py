@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from nexigon_fake import ActionError, Hub
 from nexigon_fake.actions import ACTIONS
-from nexigon_fake.testing import strategies
+from nexigon_fake import strategies
 from nexigon_fake.wire.decoding import decode_input
 from nexigon_fake.wire.devices import SetDevicePropertyAction, SetDevicePropertySet
 

@@ -17,37 +17,41 @@ plain reference model (``nexigon_fake.testing.contract.model``). It holds, after
 - every output decodes into the action's wire output type.
 
 ``make_client`` is called once per example, so it should give a client of a fresh hub (or
-reset one). The machine runs with the client's rights: an instance administrator's.
-"""
+reset one). The machine runs with the client's rights: an instance administrator's."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any, ClassVar, cast
+from collections.abc import Callable
+from typing import Any, cast
 
-import msgspec
-import msgspec.inspect as mi
-from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
-    RuleBasedStateMachine,
     initialize,
     invariant,
     precondition,
     rule,
 )
 
-from nexigon_fake.actions import ACTIONS
-from nexigon_fake.testing import strategies
-from nexigon_fake.testing.clients import HubClient, failure_of
-from nexigon_fake.testing.contract.model import (
+from nexigon_fake.testing.clients import HubClient
+from nexigon_fake.testing.contract.calls import MachineBase
+from nexigon_fake.testing.contract.records import (
     HEALTH_PROPERTY,
     SYSTEM_INFO_PROPERTY,
-    ContractModel,
     IssuedToken,
     parse_instant,
+)
+from nexigon_fake.testing.contract.settings import (
+    CERTIFICATE,
+    DEVICE,
+    MAX_CLOCK_STEP_SECS,
+    MAX_DEVICES,
+    MAX_PROJECTS,
+    PROBES,
+    PROFILE_ENV,
+    PROJECT,
+    TOKEN,
+    ResponseCheck,
+    contract_settings,
 )
 
 __all__ = [
@@ -58,202 +62,9 @@ __all__ = [
     "contract_settings",
 ]
 
-PROFILE_ENV = "NEXIGON_CONTRACT_PROFILE"
-# Sized for a client over HTTP, where a step costs a dozen requests; in-process runs can
-# afford several times more examples.
-settings.register_profile(
-    "nexigon-contract-ci", max_examples=6, stateful_step_count=30, deadline=None, derandomize=True
-)
-settings.register_profile(
-    "nexigon-contract-long", max_examples=100, stateful_step_count=50, deadline=None
-)
 
-ResponseCheck = Callable[[str, dict[str, Any]], None]
-MAX_PROJECTS = 3
-MAX_DEVICES = 6
-MAX_CLOCK_STEP_SECS = 2000
-
-
-def contract_settings(**overrides: Any) -> settings:
-    """The profile ``$NEXIGON_CONTRACT_PROFILE`` names (``ci``, the default, or ``long``)."""
-    name = os.environ.get(PROFILE_ENV, "ci")
-    try:
-        profile = settings.get_profile(f"nexigon-contract-{name}")
-    except Exception:
-        raise ValueError(f"{PROFILE_ENV}={name!r}: use `ci` or `long`") from None
-    return settings(profile, **overrides)
-
-
-def _probes() -> dict[str, list[tuple[str, str]]]:
-    """For each id tag, the actions whose permission check resolves a field of that tag.
-
-    Such an action must answer Forbidden 404 for a deleted entity, whatever else it gets.
-    """
-    found: dict[str, list[tuple[str, str]]] = {}
-    for spec in ACTIONS.values():
-        info = mi.type_info(spec.input_type)
-        assert isinstance(info, mi.StructType)
-        for f in info.fields:
-            tagged = strategies.id_tag(f.type)
-            if f.name == spec.rule.field and tagged is not None:
-                found.setdefault(tagged[0], []).append((spec.name, f.encode_name))
-    return found
-
-
-PROBES = _probes()
-
-
-@dataclass(frozen=True)
-class EntityKind:
-    """How rules aim at one kind of entity: the payload field naming it, the label of its draws
-    in a failing example, its id tag (for probes), and the model's table of live ones."""
-
-    field: str
-    label: str
-    tag: str
-    live: Callable[[ContractModel], Mapping[str, object]]
-
-
-PROJECT = EntityKind("projectId", "project", "p", lambda model: model.projects)
-TOKEN = EntityKind("tokenId", "token", "deployment_id", lambda model: model.tokens)
-DEVICE = EntityKind("deviceId", "device", "d", lambda model: model.devices)
-CERTIFICATE = EntityKind("certificateId", "certificate", "d_c", lambda model: model.certificates)
-
-
-class ContractMachine(RuleBasedStateMachine):
+class ContractMachine(MachineBase):
     """The contract; use ``contract_machine(make_client)`` to bind it to a client."""
-
-    make_client: ClassVar[Callable[[], HubClient]]
-    check_response: ClassVar[ResponseCheck | None] = None
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.client = type(self).make_client()
-        advance = getattr(self.client, "advance_clock", None)
-        self.advance: Callable[[int], object] | None = advance if callable(advance) else None
-        self.actor = self.call("actor_GetActor", {})["actor"]
-        organization_id = getattr(self.client, "organization_id", None)
-        if not isinstance(organization_id, str):
-            listed = self.call("organizations_Query", {})["organizations"]
-            organization_id = listed[0]["organizationId"]
-        self.model = ContractModel(organization_id)
-        self.seen_audit: dict[str, list[dict[str, Any]]] = {}
-        self.version_floor: dict[tuple[str, str], int] = {}
-        self._payloads: dict[str, st.SearchStrategy[dict[str, Any]]] = {}
-
-    def teardown(self) -> None:
-        close = getattr(self.client, "close", None)
-        if callable(close):
-            close()
-
-    # Calling the client.
-
-    def call(self, action: str, payload: dict[str, Any]) -> dict[str, Any]:
-        """A call that must succeed; its output must match the action's wire type."""
-        try:
-            output = self.client.invoke(action, payload)
-        except Exception as error:
-            failure = failure_of(error)
-            if failure is None:
-                raise
-            raise AssertionError(
-                f"{action} {payload!r} failed: {failure.kind} {failure.status}: {error}"
-            ) from error
-        try:
-            msgspec.convert(output, ACTIONS[action].output_type)
-        except msgspec.ValidationError as error:
-            raise AssertionError(f"{action} answered {output!r}, not its type: {error}") from None
-        check = type(self).check_response
-        if check is not None:
-            check(action, output)
-        return output
-
-    def call_empty(self, action: str, payload: dict[str, Any]) -> None:
-        """A call that must succeed with ``{}``."""
-        self._call_expecting(action, payload, {}, f"the answer of {action}")
-
-    def _call_expecting(
-        self, action: str, payload: dict[str, Any], expected: Any, what: str
-    ) -> None:
-        """A call that must succeed with exactly the model's answer; ``what`` names it."""
-        self.agree(self.call(action, payload), expected, what)
-
-    def call_failing(self, action: str, payload: dict[str, Any], kind: str, status: int) -> None:
-        """A call that must fail with this error kind and HTTP status."""
-        try:
-            output = self.client.invoke(action, payload)
-        except Exception as error:
-            failure = failure_of(error)
-            if failure is None:
-                raise
-            got = (failure.kind, failure.status)
-            assert got == (kind, status), f"{action} {payload!r}: {got}, not {(kind, status)}"
-            return
-        raise AssertionError(f"{action} {payload!r} answered {output!r}, not {kind} {status}")
-
-    @staticmethod
-    def agree(observed: Any, expected: Any, what: str) -> None:
-        """The hub's answer must be the model's; the message says which invariant broke."""
-        if observed != expected:
-            raise AssertionError(f"{what}:\n  hub:   {observed!r}\n  model: {expected!r}")
-
-    def without_unmodelled(self, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Device-listing items without the fields the client cannot see (the client's
-        ``unmodelled_listing_fields``: an older SDK drops fields it has no model for)."""
-        hidden: frozenset[str] = getattr(self.client, "unmodelled_listing_fields", frozenset())
-        return [{k: v for k, v in item.items() if k not in hidden} for item in items]
-
-    def payload(self, data: st.DataObject, action: str) -> dict[str, Any]:
-        """A valid payload of ``action`` from the shared strategies, ids from the model."""
-        strategy = self._payloads.get(action)
-        if strategy is None:
-            strategy = strategies.action_input(action, ids=self.model.known_ids)
-            self._payloads[action] = strategy
-        return data.draw(strategy, label=action)
-
-    @staticmethod
-    def pick(data: st.DataObject, items: Any, label: str) -> Any:
-        return data.draw(st.sampled_from(list(items)), label=label)
-
-    # Aiming at the model's entities.
-
-    def _payload_for(self, data: st.DataObject, action: str, kind: EntityKind) -> dict[str, Any]:
-        """A valid payload of ``action`` naming a live entity of ``kind`` for certain: the
-        strategies' ids may be fresh ones that name nothing."""
-        payload = self.payload(data, action)
-        payload[kind.field] = self.pick(data, kind.live(self.model), kind.label)
-        return payload
-
-    def _edit(self, data: st.DataObject, action: str, kind: EntityKind) -> dict[str, Any]:
-        """``action`` on a live entity of ``kind``, which must answer ``{}``; the payload sent,
-        for the model to apply."""
-        payload = self._payload_for(data, action, kind)
-        self.call_empty(action, payload)
-        return payload
-
-    def _delete(
-        self, data: st.DataObject, action: str, kind: EntityKind, forget: Callable[[str], None]
-    ) -> None:
-        """Delete a live entity of ``kind``; from then on it is gone (see ``_probe``)."""
-        entity_id = self.pick(data, kind.live(self.model), kind.label)
-        self.call_empty(action, {kind.field: entity_id})
-        forget(entity_id)
-        self._probe(data, kind.tag, entity_id)
-
-    def _refused_as_duplicate(self, action: str, payload: dict[str, Any], duplicate: bool) -> bool:
-        """A duplicate (a taken fingerprint or id) must be refused as Invalid 400."""
-        if duplicate:
-            self.call_failing(action, payload, "Invalid", 400)
-        return duplicate
-
-    def _call_creating(self, action: str, payload: dict[str, Any], kind: EntityKind) -> str:
-        """A create call, whose new id must name no other entity, live or deleted."""
-        new_id: str = self.call(action, payload)[kind.field]
-        known = new_id in kind.live(self.model) or new_id in self.model.deleted[kind.tag]
-        assert not known, f"{action} answered the id of another {kind.label}, {new_id}"
-        return new_id
-
-    # Projects and deployment tokens.
 
     def _create_project(self, data: st.DataObject) -> str:
         payload = self.payload(data, "projects_Create")
@@ -309,8 +120,6 @@ class ContractMachine(RuleBasedStateMachine):
     def delete_token(self, data: st.DataObject) -> None:
         self._delete(data, "projects_DeleteDeploymentToken", TOKEN, self.model.delete_token)
 
-    # Devices and certificates.
-
     @precondition(lambda self: self.model.projects and len(self.model.devices) < MAX_DEVICES)
     @rule(data=st.data())
     def create_device(self, data: st.DataObject) -> None:
@@ -364,8 +173,6 @@ class ContractMachine(RuleBasedStateMachine):
     def delete_certificate(self, data: st.DataObject) -> None:
         self._delete(data, "devices_DeleteCertificate", CERTIFICATE, self.model.delete_certificate)
 
-    # Connections and the clock.
-
     @precondition(lambda self: self.model.devices)
     @rule(data=st.data())
     def connections(self, data: st.DataObject) -> None:
@@ -418,8 +225,6 @@ class ContractMachine(RuleBasedStateMachine):
         assert self.advance is not None
         self.advance(seconds)
         self.model.now += seconds
-
-    # Properties, events and device tokens.
 
     def _property_payload(self, data: st.DataObject, action: str) -> dict[str, Any]:
         """A payload of ``action`` naming a device and a property: one it has, one the hub
@@ -531,23 +336,12 @@ class ContractMachine(RuleBasedStateMachine):
         else:
             self.agree(output, expected, f"validation of a token of {token.device_id}")
 
-    # Deleted entities are unreachable.
-
     @precondition(lambda self: any(self.model.deleted.get(tag) for tag in PROBES))
     @rule(data=st.data())
     def probe_deleted(self, data: st.DataObject) -> None:
         """Any entity deleted so far, later on: whatever happened since, it stays gone."""
         tag = self.pick(data, [t for t in PROBES if self.model.deleted.get(t)], "kind")
         self._probe(data, tag, self.pick(data, self.model.deleted[tag], "deleted"))
-
-    def _probe(self, data: st.DataObject, tag: str, entity_id: str) -> None:
-        """An action naming the deleted entity where it checks access: Forbidden 404."""
-        action, field = self.pick(data, PROBES[tag], "probe")
-        payload = self.payload(data, action)
-        payload[field] = entity_id
-        self.call_failing(action, payload, "Forbidden", 404)
-
-    # Deep checks of one device, and the invariants of every step.
 
     @rule()
     def check_devices(self) -> None:
