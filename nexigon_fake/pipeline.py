@@ -22,6 +22,7 @@ import msgspec
 
 from nexigon_fake.actions import ACTIONS, ActionSpec
 from nexigon_fake.errors import (
+    MSG_INTERNAL_BUG,
     MSG_NOT_IMPLEMENTED,
     MSG_UNKNOWN_ACTION,
     ActionError,
@@ -191,7 +192,7 @@ def invoke(
             output, error, status = None, action_error, action_error.status
             output_json = msgspec.json.encode(action_error.to_wire())
         except Exception as bug:  # a bug in the fake must still answer as the Hub would
-            error = InternalError(f"Internal error in `{name}`: {bug!r}")
+            error = InternalError(MSG_INTERNAL_BUG.format(action=name, error=bug))
             output, status = None, error.status
             output_json = msgspec.json.encode(error.to_wire())
         if input_json is None:

@@ -25,7 +25,6 @@ from nexigon_fake.errors import (
     MSG_COMMAND_SCHEMA_AT,
     MSG_COMMAND_SCHEMA_DIALECT,
     MSG_COMMAND_SCHEMA_TYPE,
-    MSG_INVALID_AT,
     MSG_MISSING_FIELD,
     InvalidError,
 )
@@ -116,9 +115,7 @@ def read_frame(
 def decode_frame(data: dict[str, Any], *, strict: bool) -> InvokeFrame:
     """The Invoke frame; its ``type`` is required (msgspec takes a lone tagged struct without)."""
     if "type" not in data:
-        raise InvalidError(
-            MSG_INVALID_AT.format(rule=MSG_MISSING_FIELD.format(field="type"), path="$")
-        )
+        raise InvalidError(rule=MSG_MISSING_FIELD.format(field="type"), path="$")
     frame: InvokeFrame = decode_input(InvokeFrame, data, strict=strict)
     return frame
 
