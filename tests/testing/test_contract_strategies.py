@@ -15,9 +15,8 @@ from contract_support import populated_hub, restoring, scaled
 from hypothesis import Phase, find, given, settings
 from hypothesis import strategies as st
 
-from nexigon_fake import ActionError, Hub
+from nexigon_fake import ActionError, Hub, strategies
 from nexigon_fake.actions import ACTIONS
-from nexigon_fake import strategies
 from nexigon_fake.wire.decoding import decode_input
 from nexigon_fake.wire.devices import SetDevicePropertyAction, SetDevicePropertySet
 
