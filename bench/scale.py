@@ -1,4 +1,7 @@
-"""P3: point actions stay O(1) as the fleet grows; a fleet query costs about its encoding."""
+"""P3: point actions stay O(1) as the fleet grows; a fleet query costs about its encoding.
+
+P3b: publishing to a device with a long history costs about what it costs with a short one.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ from collections.abc import Callable
 import msgspec
 from common import Result, at_most, event, fleet, per_call
 
-from nexigon_fake import Credentials
+from nexigon_fake import Credentials, Hub
 from nexigon_fake.wire.projects import QueryProjectDevicesAction
 
 SMALL = 100
@@ -18,6 +21,9 @@ TARGETS = 100
 ROUNDS = 5
 POINT_GOAL = 1.2
 QUERY_GOAL = 2.0
+LONG_HISTORY = 20_000
+SHORT_HISTORY = 10
+HISTORY_GOAL = 2.0
 
 
 def point_actions(devices: int) -> dict[str, Callable[[], object]]:
@@ -108,3 +114,50 @@ def run(quick: bool) -> list[Result]:
         )
     )
     return results
+
+
+def history_latencies(long_devices: int, calls: int) -> tuple[float, float]:
+    """Seconds per one-event publish to devices with 10 events and with 20,000: the best of
+    batches alternating between the two. Each batch spreads its calls over the devices, so a
+    short history gains at most one event a batch and stays short."""
+    short_hub, short_ids = fleet(calls, events=SHORT_HISTORY)
+    long_hub, long_ids = fleet(long_devices)
+    numbers = itertools.count(calls * 16)  # ids unlike those the fleets were built with
+    for device_id in long_ids:
+        for _ in range(LONG_HISTORY // 1000):
+            batch = [event(next(numbers), 0) for _ in range(1000)]
+            long_hub.invoke("devices_PublishEvents", {"deviceId": device_id, "events": batch})
+    assert len(long_hub.store.devices[long_ids[0]].events or ()) == LONG_HISTORY
+    gc.collect()
+
+    def publisher(hub: Hub, device_ids: list[str]) -> Callable[[], object]:
+        targets = itertools.cycle(device_ids)
+
+        def publish() -> object:
+            body = {"deviceId": next(targets), "events": [event(next(numbers), 0)]}
+            return hub.invoke("devices_PublishEvents", body)
+
+        return publish
+
+    on_short, on_long = publisher(short_hub, short_ids), publisher(long_hub, long_ids)
+    best_short = best_long = float("inf")
+    for _ in range(ROUNDS):
+        best_short = min(best_short, per_call(on_short, calls, 1))
+        best_long = min(best_long, per_call(on_long, calls, 1))
+    return best_short, best_long
+
+
+def run_long_history(quick: bool) -> list[Result]:
+    started = time.perf_counter()
+    long_devices = 2 if quick else 10
+    on_short, on_long = history_latencies(long_devices, 200 if quick else 1_000)
+    return [
+        at_most(
+            f"P3b devices_PublishEvents {LONG_HISTORY:,} / {SHORT_HISTORY} events",
+            on_long / on_short,
+            HISTORY_GOAL,
+            f"{on_long * 1e6:.1f} us vs {on_short * 1e6:.1f} us per call "
+            f"({long_devices} devices with {LONG_HISTORY:,} events; "
+            f"{time.perf_counter() - started:.0f} s)",
+        )
+    ]

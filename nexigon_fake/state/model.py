@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from nexigon_fake.wire.actor import Actor
-from nexigon_fake.wire.devices import ConnectionEndReason, DeviceCertificateStatus, DeviceEvent
+# The histories' records live with their storage, below this module; they are named here too.
+from nexigon_fake.state.storage.audit_log import AuditRecord as AuditRecord
+from nexigon_fake.state.storage.event_log import EventLog
+from nexigon_fake.state.storage.event_log import StoredEvent as StoredEvent
+from nexigon_fake.state.storage.property_codec import Property as Property
+from nexigon_fake.state.storage.property_codec import StoredProperties
+from nexigon_fake.wire.devices import ConnectionEndReason, DeviceCertificateStatus
 from nexigon_fake.wire.repositories import RepositoryVisibility
-
-if TYPE_CHECKING:
-    from nexigon_fake.state.storage.event_log import EventLog
 
 
 @dataclass(slots=True)
@@ -125,26 +126,6 @@ class Connection:
     end_reason: ConnectionEndReason | None = None
 
 
-@dataclass(slots=True)
-class Property:
-    """A property as read; devices keep theirs encoded (``state/property_codec.py``)."""
-
-    name: str
-    value: Any
-    protected: bool
-    version: int
-    last_updated: dt.datetime
-
-
-@dataclass(slots=True)
-class StoredEvent:
-    """A published event, with the key it is ordered by (emitted, then recorded)."""
-
-    emitted_at: dt.datetime
-    sequence: int
-    event: DeviceEvent
-
-
 class Device(msgspec.Struct, gc=False):
     device_id: str
     project_id: str
@@ -156,8 +137,8 @@ class Device(msgspec.Struct, gc=False):
     connection_ids: dict[str, None] | None = None  # every connection's id; made on the first
     open_connection_ids: tuple[str, ...] = ()
     last_connected_at: dt.datetime | None = None
-    # Encoded properties, all in one map or, for many, one record per name (property_codec).
-    properties: bytes | dict[str, bytes] = b""
+    # Encoded properties, all in one map or, for many, one row per name (property_codec).
+    properties: StoredProperties = b""
     events: EventLog | None = None  # made on the first event
     # Bumped by every change a device listing shows (name, properties, certificates,
     # connections), so listings can reuse what they derived before.
@@ -171,19 +152,3 @@ class Repository:
     name: str
     visibility: RepositoryVisibility
     project_ids: dict[str, None] = field(default_factory=dict)
-
-
-@dataclass(slots=True)
-class AuditRecord:
-    """One audit event and the entities it is attached to."""
-
-    event_id: str
-    actor: Actor
-    event: str
-    data: dict[str, Any]
-    created_at: dt.datetime
-    action_id: str | None
-    project_id: str | None
-    device_id: str | None
-    organization_id: str | None
-    repository_id: str | None

@@ -1,169 +1,128 @@
-"""The audit log, stored compactly: each event one short record, decoded when queried.
+"""The audit log: one msgspec row per record, appended to one buffer, decoded when read.
 
-Every change writes audit events, so over a large fleet they outnumber everything else. As
-Python objects each costs about 500 bytes; here about 38, and 4 more for its offset. A record is
-
-    varint device step | varint project step | msgpack fields
-
-with event names, data keys, ids and repeated data values interned, dated ids kept as their
-random part packed into six bytes, and times as offsets from the first record. The steps
-chain each record to the previous one of its device and of its project, so the per-device
-and per-project indexes cost a byte a record instead of an array and a dict entry per device.
+Every change writes audit records, so over a large fleet they outnumber everything else; as
+Python objects each costs about 500 bytes, as a row about 40. What recurs is stored once and
+referred to by number: actors, event names, entity ids, the tag-and-minute prefix of record
+ids, the keys of a record's data (with how each value is kept) and data strings seen twice.
 """
 
 from __future__ import annotations
 
-import binascii
 import datetime as dt
 from array import array
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import msgspec
 
-from nexigon_fake.clock import EPOCH, from_micros, minute_stamp, to_micros
-from nexigon_fake.state.model import AuditRecord
+from nexigon_fake.clock import from_micros, to_micros
+from nexigon_fake.state.storage.values import ENCODER, pack, restored
 from nexigon_fake.wire.actor import Actor
 
-EVENT_TAG = "audit_ev"
-ACTION_TAG = "audit_act"
-RAW_LENGTH = 8  # characters in the random part of a dated id
-PACKED_LENGTH = 6  # bytes they pack into, six bits each (base64, of which base58 is a part)
-
-# Stored fields: event id, actor, event, data, time, action id, project, device; then the
-# organization and repository, left out when both are empty (as for every device event).
-SHORT_FIELD_COUNT = 8
-WIDE_FROM = 0xFFFF_FFFF  # offsets and positions from here on need 8-byte array items
-
-# A data entry is a code, key index * DATA_KINDS + kind, followed by a value for the first two
-# kinds; for an own id the kind alone says which one, so the entry is one small integer.
-DATA_KINDS = 6
-LITERAL = 0  # the value itself follows
-INTERNED = 1  # its index in the value table follows
-OWN_ID = 2  # kinds 2..5: the record's project, device, organization or repository id
-MIN_INTERNED_LENGTH = 6  # from here on a reference (at most 5 bytes) is shorter than the text
+# How a data value is kept: in the row, as the number of an interned string, or not at all
+# when it is the record's own project, device, organization or repository id.
+LITERAL, INTERNED, PROJECT, DEVICE, ORGANIZATION, REPOSITORY = range(6)
+MIN_INTERNED_LENGTH = 6  # shorter strings cost no more than a reference
 RECENT_LIMIT = 256  # data strings remembered while waiting to be seen a second time
 
-_ONE_BYTE_VARINTS = [bytes((number,)) for number in range(0x80)]
-_NO_POSITIONS: Sequence[int] = ()
-_decode_fields = msgspec.msgpack.Decoder(list[Any]).decode
-_encode_fields = msgspec.msgpack.Encoder().encode
+Shape = tuple[tuple[str, int], ...]  # a data dict's keys, each with how its value is kept
 
 
-def _varint(number: int) -> bytes:
-    """Seven bits a byte, low first: a step to a nearby record takes one byte."""
-    if number < 0x80:
-        return _ONE_BYTE_VARINTS[number]
-    encoded = bytearray()
-    while number >= 0x80:
-        encoded.append(number & 0x7F | 0x80)
-        number >>= 7
-    encoded.append(number)
-    return bytes(encoded)
+@dataclass(slots=True)
+class AuditRecord:
+    """One audit event and the entities it is attached to."""
+
+    event_id: str
+    actor: Actor
+    event: str
+    data: dict[str, Any]
+    created_at: dt.datetime
+    action_id: str | None
+    project_id: str | None
+    device_id: str | None
+    organization_id: str | None
+    repository_id: str | None
 
 
-def _read_varint(buffer: bytearray, offset: int) -> tuple[int, int]:
-    """The number at ``offset`` and the offset just after it."""
-    byte = buffer[offset]
-    number = byte & 0x7F
-    shift = 7
-    while byte >= 0x80:
-        offset += 1
-        byte = buffer[offset]
-        number |= (byte & 0x7F) << shift
-        shift += 7
-    return number, offset + 1
+class AuditRow(msgspec.Struct, array_like=True, omit_defaults=True, gc=False):
+    """A record as stored: numbers refer to the log's tables, ids are split into an interned
+    prefix and the rest, the time is in microseconds from the log's first record."""
+
+    event_prefix: int
+    event_rest: str
+    actor: int
+    event: int
+    created: int
+    shape: int
+    values: list[Any]  # the literal values (``values.pack``) and interned strings' numbers
+    project: int | None = None
+    device: int | None = None
+    action_prefix: int | None = None  # None: no action id
+    action_rest: str = ""
+    organization: int | None = None
+    repository: int | None = None
 
 
-def _skip_varint(buffer: bytearray, offset: int) -> int:
-    """The offset just after the number at ``offset``."""
-    while buffer[offset] >= 0x80:
-        offset += 1
-    return offset + 1
+_ROW = msgspec.msgpack.Decoder(AuditRow)
 
 
-def _compact_id(prefix: str, full: str) -> bytes | str:
-    """The random part, packed, when ``full`` is ``prefix`` and a random part: the dated id
-    the hub makes at the record's time. Any other id stays a string, so none is mistaken."""
-    if len(full) != len(prefix) + RAW_LENGTH or not full.startswith(prefix):
-        return full
-    try:  # strict: anything but base64 characters fails; padding gives fewer bytes
-        packed = binascii.a2b_base64(full[len(prefix) :], strict_mode=True)
-    except ValueError:  # binascii.Error, or a character beyond ASCII
-        return full
-    return packed if len(packed) == PACKED_LENGTH else full
+class _Strings:
+    """Strings stored once and referred to by their number, in order of first use."""
 
-
-def _full_id(tag: str, stamp: str, stored: bytes | str) -> str:
-    if isinstance(stored, bytes):
-        return f"{tag}_{stamp}-{binascii.b2a_base64(stored, newline=False).decode('ascii')}"
-    return stored
-
-
-def _own_ids(record: AuditRecord) -> tuple[str | None, ...]:
-    """A data value equal to one of these is stored as its position here."""
-    return (record.project_id, record.device_id, record.organization_id, record.repository_id)
-
-
-class _StringTable:
-    """Strings stored once and referred to by their index, in order of first use.
-
-    The hot paths read ``indexes`` and ``strings`` directly and call ``add`` only on a miss.
-    """
-
-    __slots__ = ("indexes", "strings")
+    __slots__ = ("numbers", "strings")
 
     def __init__(self) -> None:
         self.strings: list[str] = []
-        self.indexes: dict[str, int] = {}
+        self.numbers: dict[str, int] = {}
 
     def add(self, text: str) -> int:
-        index = self.indexes.get(text)
-        if index is None:
-            index = self.indexes[text] = len(self.strings)
+        number = self.numbers.get(text)
+        if number is None:
+            number = self.numbers[text] = len(self.strings)
             self.strings.append(text)
-        return index
+        return number
 
     def add_optional(self, text: str | None) -> int | None:
         return None if text is None else self.add(text)
 
-    def get_optional(self, index: int | None) -> str | None:
-        return None if index is None else self.strings[index]
+    def get_optional(self, number: int | None) -> str | None:
+        return None if number is None else self.strings[number]
 
 
 class AuditLog:
-    """Append-only audit events; a position is a record's number in order of appending."""
+    """Append-only audit records; a position is a record's number in order of appending."""
 
     __slots__ = (
-        "_actor_index",
+        "_actor_numbers",
         "_actors",
         "_base_micros",
         "_buffer",
-        "_device_last",
-        "_events",
-        "_keys",
-        "_last_created",
-        "_project_last",
-        "_recent_values",
+        "_device_positions",
+        "_ids",
+        "_names",
+        "_project_positions",
+        "_recent",
+        "_shape_numbers",
+        "_shapes",
         "_starts",
-        "_values",
     )
 
     def __init__(self) -> None:
-        self._buffer = bytearray()
-        self._starts = array("I")  # each record's offset in the buffer, widened past 4 GiB
-        self._base_micros: int | None = None  # the first record's time; others are offsets
-        self._last_created: tuple[int | None, dt.datetime] = (None, EPOCH)  # offset, its time
-        self._events = _StringTable()
-        self._keys = _StringTable()
-        self._values = _StringTable()  # ids, and data strings that recur
-        self._recent_values: dict[str, None] = {}  # data strings seen once, lately
+        self._buffer = bytearray()  # the encoded rows, one after another
+        self._starts = array("Q")  # where each row starts
+        self._base_micros = 0  # the first record's time, which the others are kept from
+        self._names = _Strings()  # event names, id prefixes and recurring data strings
+        self._ids = _Strings()  # the ids records are attached to (numbers grow large)
         self._actors: list[Actor] = []
-        self._actor_index: dict[bytes, int] = {}
-        # Position + 1 (0: none) of each device's last record, by the device id's value index,
-        # and of each project's by its value index; earlier ones follow from the steps.
-        self._device_last = array("I")
-        self._project_last: dict[int, int] = {}
+        self._actor_numbers: dict[tuple[Any, ...], int] = {}
+        self._shapes: list[Shape] = []
+        self._shape_numbers: dict[Shape, int] = {}
+        self._recent: dict[str, None] = {}  # data strings seen once, lately
+        # By an id's number in ``_ids``, the positions of its device's (project's) records,
+        # oldest first: a list, as a fleet's devices are many and a dict entry costs more.
+        self._device_positions: list[array[int] | None] = []
+        self._project_positions: list[array[int] | None] = []
 
     def __len__(self) -> int:
         return len(self._starts)
@@ -173,224 +132,148 @@ class AuditLog:
 
     def __getitem__(self, position: int) -> AuditRecord:
         starts = self._starts
-        offset = starts[position]  # raises IndexError as a list would
+        start = starts[position]  # raises IndexError as a list would
         if position < 0:
             position += len(starts)
         end = starts[position + 1] if position + 1 < len(starts) else len(self._buffer)
-        return self._read(offset, end)
+        return self._record(_ROW.decode(self._buffer[start:end]))  # a copy: no export
 
     def for_project(self, project_id: str) -> Sequence[int]:
-        """Positions of the project's events, oldest first."""
-        index = self._values.indexes.get(project_id)
-        last = 0 if index is None else self._project_last.get(index, 0)
-        return self._chain(last - 1, of_device=False) if last else _NO_POSITIONS
+        """Positions of the project's records, oldest first."""
+        return self._positions(self._project_positions, project_id)
 
     def for_device(self, device_id: str) -> Sequence[int]:
-        """Positions of the device's events, oldest first."""
-        index = self._values.indexes.get(device_id)
-        if index is None or index >= len(self._device_last):
-            return _NO_POSITIONS
-        last = self._device_last[index]
-        return self._chain(last - 1, of_device=True) if last else _NO_POSITIONS
+        """Positions of the device's records, oldest first."""
+        return self._positions(self._device_positions, device_id)
 
     def append(self, record: AuditRecord) -> None:
-        created_at = record.created_at
-        action_id = record.action_id
-        created_micros = to_micros(created_at)
-        if self._base_micros is None:
-            self._base_micros = created_micros
-        stamp = minute_stamp(created_at)
-        values = self._values
-        project_index = values.add_optional(record.project_id)
-        device_index = values.add_optional(record.device_id)
-        event_index = self._events.indexes.get(record.event)
-        fields: list[Any] = [
-            _compact_id(f"{EVENT_TAG}_{stamp}-", record.event_id),
-            self._actor(record.actor),
-            self._events.add(record.event) if event_index is None else event_index,
-            self._encode_data(record),
-            created_micros - self._base_micros,
-            None if action_id is None else _compact_id(f"{ACTION_TAG}_{stamp}-", action_id),
-            project_index,
-            device_index,
-        ]
-        if record.organization_id is not None or record.repository_id is not None:
-            fields += (
-                values.add_optional(record.organization_id),
-                values.add_optional(record.repository_id),
-            )
-        try:
-            body = _encode_fields(fields)
-        except (OverflowError, msgspec.EncodeError):  # integers beyond 64 bits: keep JSON
-            fields[3] = msgspec.json.encode(record.data)
-            body = _encode_fields(fields)
-        # Nothing below fails, so a record that cannot be encoded leaves the chains intact.
+        if not self._starts:
+            self._base_micros = to_micros(record.created_at)
+        row = self._row(record)  # raises (a value that is not JSON) before the row is stored
+        encoded = ENCODER.encode(row)
         position = len(self._starts)
-        buffer = self._buffer
-        start = len(buffer)
-        if start >= WIDE_FROM and self._starts.itemsize < 8:  # positions stay below offsets
-            self._starts = array("Q", self._starts)
-            self._device_last = array("Q", self._device_last)
-        self._starts.append(start)
-        buffer += _varint(self._device_step(device_index, position))
-        buffer += _varint(self._project_step(project_index, position))
-        buffer += body
-
-    def _device_step(self, device_index: int | None, position: int) -> int:
-        """Records back to the device's previous record (0: none); this becomes its last."""
-        if device_index is None:
-            return 0
-        last = self._device_last
-        if device_index >= len(last):
-            last.frombytes(bytes((device_index + 1 - len(last)) * last.itemsize))
-        previous = last[device_index]
-        last[device_index] = position + 1
-        return position + 1 - previous if previous else 0
-
-    def _project_step(self, project_index: int | None, position: int) -> int:
-        if project_index is None:
-            return 0
-        previous = self._project_last.get(project_index, 0)
-        self._project_last[project_index] = position + 1
-        return position + 1 - previous if previous else 0
-
-    def _chain(self, last: int, *, of_device: bool) -> list[int]:
-        """Positions linked by the device (or project) steps, ending at ``last``, oldest first."""
-        buffer = self._buffer
-        starts = self._starts
-        positions = []
-        position = last
-        while True:
+        self._starts.append(len(self._buffer))
+        self._buffer += encoded
+        for index, number in (
+            (self._project_positions, row.project),
+            (self._device_positions, row.device),
+        ):
+            if number is None:
+                continue
+            if number >= len(index):
+                index.extend([None] * (number + 1 - len(index)))
+            positions = index[number]
+            if positions is None:
+                positions = index[number] = array("I")
             positions.append(position)
-            offset = starts[position]
-            if of_device:
-                step = buffer[offset]
-                if step >= 0x80:
-                    step = _read_varint(buffer, offset)[0]
-            else:
-                offset = _skip_varint(buffer, offset)
-                step = buffer[offset]
-                if step >= 0x80:
-                    step = _read_varint(buffer, offset)[0]
-            if not step:
-                break
-            position -= step
-        positions.reverse()
-        return positions
 
-    def _read(self, offset: int, end: int) -> AuditRecord:
-        buffer = self._buffer
-        offset = _skip_varint(buffer, _skip_varint(buffer, offset))  # past both steps
-        fields = _decode_fields(memoryview(buffer)[offset:end])
-        organization_index = repository_index = None
-        if len(fields) > SHORT_FIELD_COUNT:
-            repository_index = fields.pop()
-            organization_index = fields.pop()
-        (
-            event_id,
-            actor_index,
-            event_index,
-            encoded_data,
-            created_offset,
-            action_id,
-            project_index,
-            device_index,
-        ) = fields
-        created_at = self._created_at(created_offset)
-        values = self._values
-        project_id = values.get_optional(project_index)
-        device_id = values.get_optional(device_index)
-        organization_id = values.get_optional(organization_index)
-        repository_id = values.get_optional(repository_index)
-        own_ids = (project_id, device_id, organization_id, repository_id)  # as in _own_ids
-        stamp = minute_stamp(created_at)
-        return AuditRecord(
-            event_id=_full_id(EVENT_TAG, stamp, event_id),
-            actor=self._actors[actor_index],
-            event=self._events.strings[event_index],
-            data=self._decode_data(encoded_data, own_ids),
-            created_at=created_at,
-            action_id=None if action_id is None else _full_id(ACTION_TAG, stamp, action_id),
-            project_id=project_id,
-            device_id=device_id,
-            organization_id=organization_id,
-            repository_id=repository_id,
+    def _positions(self, index: list[array[int] | None], entity_id: str) -> Sequence[int]:
+        number = self._ids.numbers.get(entity_id)
+        positions = None if number is None or number >= len(index) else index[number]
+        return () if positions is None else positions[:]
+
+    def _row(self, record: AuditRecord) -> AuditRow:
+        names, ids = self._names, self._ids
+        event_prefix, event_rest = self._split(record.event_id)
+        action_prefix, action_rest = (
+            (None, "") if record.action_id is None else self._split(record.action_id)
+        )
+        shape, values = self._data(record)
+        return AuditRow(
+            event_prefix=event_prefix,
+            event_rest=event_rest,
+            actor=self._actor(record.actor),
+            event=names.add(record.event),
+            created=to_micros(record.created_at) - self._base_micros,
+            shape=shape,
+            values=values,
+            project=ids.add_optional(record.project_id),
+            device=ids.add_optional(record.device_id),
+            action_prefix=action_prefix,
+            action_rest=action_rest,
+            organization=ids.add_optional(record.organization_id),
+            repository=ids.add_optional(record.repository_id),
         )
 
-    def _created_at(self, created_offset: int) -> dt.datetime:
-        """Records read together mostly share a time, and making a datetime is slow."""
-        last_offset, last_created_at = self._last_created
-        if created_offset != last_offset:
-            last_created_at = from_micros(created_offset + (self._base_micros or 0))
-            self._last_created = (created_offset, last_created_at)
-        return last_created_at
+    def _record(self, row: AuditRow) -> AuditRecord:
+        names, ids = self._names.strings, self._ids
+        own = (
+            ids.get_optional(row.project),
+            ids.get_optional(row.device),
+            ids.get_optional(row.organization),
+            ids.get_optional(row.repository),
+        )
+        values = iter(row.values)
+        data: dict[str, Any] = {}
+        for key, kind in self._shapes[row.shape]:
+            if kind == LITERAL:
+                data[key] = restored(next(values))
+            elif kind == INTERNED:
+                data[key] = names[next(values)]
+            else:
+                data[key] = own[kind - PROJECT]
+        action_prefix = row.action_prefix
+        return AuditRecord(
+            event_id=names[row.event_prefix] + row.event_rest,
+            actor=self._actors[row.actor],
+            event=names[row.event],
+            data=data,
+            created_at=from_micros(self._base_micros + row.created),
+            action_id=None if action_prefix is None else names[action_prefix] + row.action_rest,
+            project_id=own[0],
+            device_id=own[1],
+            organization_id=own[2],
+            repository_id=own[3],
+        )
+
+    def _split(self, record_id: str) -> tuple[int, str]:
+        """An id as its interned prefix (up to the last ``-``: tag and minute stamp for the
+        ids the hub makes) and the rest."""
+        cut = record_id.rfind("-") + 1
+        return self._names.add(record_id[:cut]), record_id[cut:]
 
     def _actor(self, actor: Actor) -> int:
-        key = msgspec.msgpack.encode(actor)
-        index = self._actor_index.get(key)
-        if index is None:
-            index = self._actor_index[key] = len(self._actors)
+        key = (type(actor), *msgspec.structs.astuple(actor))
+        number = self._actor_numbers.get(key)
+        if number is None:
+            number = self._actor_numbers[key] = len(self._actors)
             self._actors.append(actor)
-        return index
+        return number
 
-    def _value_reference(self, value: str) -> int | None:
-        """The value-table index to store instead of ``value``, if it is worth one.
+    def _data(self, record: AuditRecord) -> tuple[int, list[Any]]:
+        """The number of the data's shape and the values the shape does not tell."""
+        own = (record.project_id, record.device_id, record.organization_id, record.repository_id)
+        shape: list[tuple[str, int]] = []
+        values: list[Any] = []
+        for key, value in record.data.items():
+            if isinstance(value, str) and value in own:
+                shape.append((key, PROJECT + own.index(value)))
+            elif isinstance(value, str) and self._recurs(value):
+                shape.append((key, INTERNED))
+                values.append(self._names.add(value))
+            else:
+                shape.append((key, LITERAL))
+                values.append(pack(value))
+        frozen = tuple(shape)
+        number = self._shape_numbers.get(frozen)
+        if number is None:
+            number = self._shape_numbers[frozen] = len(self._shapes)
+            self._shapes.append(frozen)
+        return number, values
 
-        A string is interned the second time it is seen among the last few hundred data
-        strings, so names that recur (property names, statuses) are stored once while unique
-        ones (certificate ids) never enter the table.
-        """
-        index = self._values.indexes.get(value)
-        if index is not None:
-            return index
-        recent = self._recent_values
+    def _recurs(self, value: str) -> bool:
+        """Whether to intern a data string: the second time it is seen among the last few
+        hundred, so names that recur (property names, statuses) are stored once while unique
+        ones (certificate ids) never enter the table."""
+        if len(value) < MIN_INTERNED_LENGTH:
+            return False
+        if value in self._names.numbers:
+            return True
+        recent = self._recent
         if value in recent:
             del recent[value]
-            return self._values.add(value)
+            return True
         if len(recent) >= RECENT_LIMIT:
             recent.clear()
         recent[value] = None
-        return None
-
-    def _encode_data(self, record: AuditRecord) -> list[Any]:
-        own_ids = _own_ids(record)
-        key_indexes = self._keys.indexes
-        encoded: list[Any] = []
-        for key, value in record.data.items():
-            key_index = key_indexes.get(key)
-            if key_index is None:
-                key_index = self._keys.add(key)
-            code = key_index * DATA_KINDS
-            if isinstance(value, str):
-                if value in own_ids:
-                    encoded.append(code + OWN_ID + own_ids.index(value))
-                    continue
-                if len(value) >= MIN_INTERNED_LENGTH:
-                    reference = self._value_reference(value)
-                    if reference is not None:
-                        encoded += (code + INTERNED, reference)
-                        continue
-            encoded += (code + LITERAL, value)
-        return encoded
-
-    def _decode_data(
-        self, encoded: list[Any] | bytes, own_ids: tuple[str | None, ...]
-    ) -> dict[str, Any]:
-        if isinstance(encoded, bytes):
-            decoded: dict[str, Any] = msgspec.json.decode(encoded)
-            return decoded
-        keys = self._keys.strings
-        data: dict[str, Any] = {}
-        item = 0
-        while item < len(encoded):
-            key_index, kind = divmod(encoded[item], DATA_KINDS)
-            if kind == LITERAL:
-                data[keys[key_index]] = encoded[item + 1]
-                item += 2
-            elif kind == INTERNED:
-                data[keys[key_index]] = self._values.strings[encoded[item + 1]]
-                item += 2
-            else:
-                data[keys[key_index]] = own_ids[kind - OWN_ID]
-                item += 1
-        return data
+        return False

@@ -1,93 +1,121 @@
-"""A device's properties as stored: encoded msgpack records, decoded when read.
+"""A device's properties as stored: msgspec rows, encoded, decoded when read.
 
-Decoded, a property with a small object value costs several hundred bytes. Most devices have a
-handful of properties, so they are kept together as one msgpack map of name to record: one
-object per device, about 30 bytes a property. Past ``SHARED_LIMIT`` properties a device keeps a
-dict of one record per name instead, so a write re-encodes one record, not all of them. A
-record's time is kept as its distance from the device's creation, usually a few bytes.
+Decoded, a property with a small object value costs several hundred bytes, and most devices
+have a handful: they keep them together as one encoded map of name to row, about 25 bytes a
+property. Past ``SHARED_LIMIT`` properties a device keeps a dict of one encoded row per name
+instead, so a write re-encodes one row, not all of them.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeAlias
 
 import msgspec
 
 from nexigon_fake.clock import from_micros, to_micros
-from nexigon_fake.state.model import Device, Property
+from nexigon_fake.state.storage.values import ENCODER, pack, unpack
 
 SHARED_LIMIT = 16
 
-_records = msgspec.msgpack.Decoder(dict[str, msgspec.Raw])
+# One encoded map of name to row, or for many properties a dict of one encoded row per name.
+StoredProperties: TypeAlias = bytes | dict[str, bytes]
 
 
-def _unpacked(device: Device) -> dict[str, msgspec.Raw] | dict[str, bytes]:
-    """Name to encoded record, whichever way the device keeps them."""
-    properties = device.properties
+@dataclass(slots=True)
+class Property:
+    """A property as read; devices keep theirs encoded."""
+
+    name: str
+    value: Any
+    protected: bool
+    version: int
+    last_updated: dt.datetime
+
+
+class HasProperties(Protocol):
+    """What keeps properties (a device): row times are kept as distances from its creation."""
+
+    created_at: dt.datetime
+    properties: StoredProperties
+
+
+class PropertyRow(msgspec.Struct, array_like=True, omit_defaults=True, gc=False):
+    value: msgspec.Raw  # decoded only when the property is read
+    since_created: int  # microseconds from the device's creation to the last update
+    version: int = 1
+    protected: bool = False
+
+
+_ROW = msgspec.msgpack.Decoder(PropertyRow)
+_ROWS = msgspec.msgpack.Decoder(dict[str, PropertyRow])
+
+
+def _rows(owner: HasProperties) -> dict[str, PropertyRow]:
+    """Name to row, in the order the names were first set."""
+    properties = owner.properties
     if isinstance(properties, dict):
-        return properties
-    return _records.decode(properties) if properties else {}
+        return {name: _ROW.decode(row) for name, row in properties.items()}
+    return _ROWS.decode(properties) if properties else {}
 
 
-def read(device: Device, name: str) -> Property | None:
-    encoded = _unpacked(device).get(name)
-    return None if encoded is None else _decode(device, name, encoded)
+def read(owner: HasProperties, name: str) -> Property | None:
+    properties = owner.properties
+    if isinstance(properties, dict):
+        encoded = properties.get(name)
+        row = None if encoded is None else _ROW.decode(encoded)
+    else:
+        row = _ROWS.decode(properties).get(name) if properties else None
+    return None if row is None else _property(owner, name, row)
 
 
-def read_all(device: Device) -> Iterator[Property]:
+def read_all(owner: HasProperties) -> Iterator[Property]:
     """Every property, in the order they were first set."""
-    records = _unpacked(device)
-    return (_decode(device, name, encoded) for name, encoded in records.items())
+    return (_property(owner, name, row) for name, row in _rows(owner).items())
 
 
-def write(device: Device, prop: Property) -> None:
-    """Set a property's record, keeping its place if it exists."""
-    encoded = _encode(device, prop)
-    properties = device.properties
+def write(owner: HasProperties, prop: Property) -> None:
+    """Set a property's row, keeping its place if it exists."""
+    row = PropertyRow(
+        value=pack(prop.value),
+        since_created=to_micros(prop.last_updated) - to_micros(owner.created_at),
+        version=prop.version,
+        protected=prop.protected,
+    )
+    properties = owner.properties
     if isinstance(properties, dict):
-        properties[sys.intern(prop.name)] = encoded
+        properties[sys.intern(prop.name)] = ENCODER.encode(row)
         return
-    records: dict[str, msgspec.Raw | bytes] = dict(_unpacked(device))
-    records[prop.name] = encoded
-    _store(device, records)
+    rows = _rows(owner)
+    rows[prop.name] = row
+    _store(owner, rows)
 
 
-def remove(device: Device, name: str) -> None:
-    properties = device.properties
+def remove(owner: HasProperties, name: str) -> None:
+    properties = owner.properties
     if isinstance(properties, dict):
         del properties[name]
         return
-    records: dict[str, msgspec.Raw | bytes] = dict(_unpacked(device))
-    del records[name]
-    _store(device, records)
+    rows = _rows(owner)
+    del rows[name]
+    _store(owner, rows)
 
 
-def _store(device: Device, records: dict[str, msgspec.Raw | bytes]) -> None:
-    if len(records) > SHARED_LIMIT:
-        device.properties = {sys.intern(name): bytes(record) for name, record in records.items()}
+def _store(owner: HasProperties, rows: dict[str, PropertyRow]) -> None:
+    if len(rows) > SHARED_LIMIT:  # names interned: many devices share them
+        owner.properties = {sys.intern(name): ENCODER.encode(row) for name, row in rows.items()}
     else:
-        raw = {name: msgspec.Raw(record) for name, record in records.items()}
-        device.properties = msgspec.msgpack.encode(raw) if raw else b""
+        owner.properties = ENCODER.encode(rows) if rows else b""
 
 
-def _encode(device: Device, prop: Property) -> bytes:
-    since_created = to_micros(prop.last_updated) - to_micros(device.created_at)
-    fields = (prop.value, prop.protected, prop.version, since_created)
-    try:
-        return msgspec.msgpack.encode(fields)
-    except (OverflowError, msgspec.EncodeError):  # integers beyond 64 bits: keep JSON
-        return msgspec.msgpack.encode((msgspec.json.encode(prop.value), *fields[1:]))
-
-
-def _decode(device: Device, name: str, encoded: msgspec.Raw | bytes) -> Property:
-    value, protected, version, since_created = msgspec.msgpack.decode(encoded)
-    if isinstance(value, bytes):  # JSON values are never bytes: this is the JSON fallback
-        value = msgspec.json.decode(value)
+def _property(owner: HasProperties, name: str, row: PropertyRow) -> Property:
     return Property(
         name=name,
-        value=value,
-        protected=protected,
-        version=version,
-        last_updated=from_micros(to_micros(device.created_at) + since_created),
+        value=unpack(row.value),
+        protected=row.protected,
+        version=row.version,
+        last_updated=from_micros(to_micros(owner.created_at) + row.since_created),
     )
