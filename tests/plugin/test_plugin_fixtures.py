@@ -463,10 +463,8 @@ def test_server_sockets_let_asyncio_disable_nagle(
 
     http = httpx.get(f"{nexigon_server.url}/_fake/health")
     assert http.status_code == 200
-    session = request.config.stash[conftest_plugin._SESSION]
-    assert session.server is not None
-    uvicorn_server = session.server[0]
-    listeners = [sock for server in uvicorn_server.servers for sock in server.sockets]
+    live = request.config.stash[conftest_plugin._SERVER]
+    listeners = [sock for server in live.uvicorn_server.servers for sock in server.sockets]
     assert listeners
     assert all(sock.proto == socket.IPPROTO_TCP for sock in listeners)
 

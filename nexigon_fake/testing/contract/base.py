@@ -1,4 +1,4 @@
-"""How the contract machine calls the client and aims at the model's entities."""
+"""The contract machine without its rules: the client, the model, checked calls and aiming."""
 
 from __future__ import annotations
 
@@ -7,23 +7,17 @@ from typing import Any, ClassVar
 
 import msgspec
 from hypothesis import strategies as st
-from hypothesis.stateful import (
-    RuleBasedStateMachine,
-)
+from hypothesis.stateful import RuleBasedStateMachine
 
 from nexigon_fake.actions import ACTIONS
 from nexigon_fake.testing import strategies
 from nexigon_fake.testing.clients import HubClient, failure_of
 from nexigon_fake.testing.contract.model import ContractModel
-from nexigon_fake.testing.contract.settings import (
-    PROBES,
-    EntityKind,
-    ResponseCheck,
-)
+from nexigon_fake.testing.contract.settings import PROBES, EntityKind, ResponseCheck
 
 
 class MachineBase(RuleBasedStateMachine):
-    """The machine without its rules: the client, the model, and checked calls."""
+    """What every rules mixin builds on; ``ContractMachine`` combines them."""
 
     make_client: ClassVar[Callable[[], HubClient]]
     check_response: ClassVar[ResponseCheck | None] = None
@@ -157,3 +151,8 @@ class MachineBase(RuleBasedStateMachine):
         payload = self.payload(data, action)
         payload[field] = entity_id
         self.call_failing(action, payload, "Forbidden", 404)
+
+    def _version_grows(self, device_id: str, name: str, version: int) -> None:
+        floor = self.version_floor.get((device_id, name), 0)
+        assert version >= floor, f"version of {name} on {device_id} fell from {floor} to {version}"
+        self.version_floor[(device_id, name)] = version

@@ -1,0 +1,1 @@
+"""The contract machine's rules, one module per namespace; ``machine`` combines them."""

@@ -1,0 +1,1 @@
+"""What the pytest plugin's fixtures build on; ``conftest_plugin`` imports it inside fixtures."""
