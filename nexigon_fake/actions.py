@@ -24,6 +24,7 @@ from nexigon_fake.state import (
     jwts,
     organizations,
     otlp,
+    pairing_keys,
     projects,
     properties,
     repositories,
@@ -95,6 +96,7 @@ def _repository(level: Level = "member") -> Rule:
 _CERTIFICATE = Rule("member", scope="certificate", field="certificate_id")
 _DEPLOYMENT_TOKEN = Rule("admin", scope="deployment_token", field="token_id")
 _USER = Rule("self", scope="user", field="user_id")
+_PAIRING_KEY = Rule("member", scope="pairing_key", field="pairing_key_id")
 
 # fmt: off
 _SPECS: list[ActionSpec[Any, Any]] = [
@@ -180,6 +182,20 @@ _SPECS: list[ActionSpec[Any, Any]] = [
     ActionSpec("projects_SetOtlpConfig", otlp.set_otlp_config,
                _project("admin"), "Set the OTLP event forwarding configuration for a project.",
                differs="Sending `********` back keeps the stored header value."),
+    # projects: device pairing keys (SEMANTICS-HEAD §III.6, D18, D31-D34)
+    ActionSpec("projects_QueryDevicePairingKeys", pairing_keys.query_device_pairing_keys,
+               _project(), "Query the device pairing keys of a project.",
+               differs="Creation order, used, revoked and expired keys included (D30)."),
+    ActionSpec("projects_CreateDevicePairingKey", pairing_keys.create_device_pairing_key,
+               _project(), "Create a device pairing key.",
+               differs="Keys are 10 Crockford base32 characters shown as `XXXX-XXXXXX` (D31)."),
+    ActionSpec("projects_RevokeDevicePairingKey", pairing_keys.revoke_device_pairing_key,
+               _PAIRING_KEY, "Revoke an unused device pairing key.",
+               differs="Revoking again is a no-op; a used key is Invalid (D33)."),
+    ActionSpec("projects_RedeemDevicePairingKey", pairing_keys.redeem_device_pairing_key,
+               Rule("anyone"), "Redeem a device pairing key.",
+               differs="Refusals share one Forbidden message; the token is bound to the "
+               "device and auto-accepts (D32, D34)."),
     # actor
     ActionSpec("actor_GetActor", actor.get_actor, Rule("anyone"), "Get the actor of the request."),
     # organizations

@@ -161,6 +161,11 @@ MSG_OTLP_MASK_WITHOUT_VALUE = (
 )
 MSG_MEMBER_EXISTS = "User {user_id} is already a member of organization {organization_id}."
 MSG_NOT_MEMBER = "User {user_id} is not a member of organization {organization_id}."
+# Device pairing keys (SEMANTICS-HEAD §III.6, D31-D34, C35).
+MSG_PAIRING_KEY_FORMAT = "Pairing key must be 10 characters, optionally formatted with one dash."
+MSG_PAIRING_KEY_REFUSED = "Pairing key is invalid, expired, revoked, or already used."
+MSG_PAIRING_KEY_USED = "Pairing key {pairing_key_id} has already been used and cannot be revoked."
+MSG_TOKEN_BOUND = "Deployment token {token_id} is bound to device {device_id}."
 MSG_INJECTED_FAULT = "Injected fault: `{action}` failed with {kind}."
 MSG_FAULT_STATUS = "A fault of kind {kind} answers with status {allowed}, not {status}."
 MSG_FAULT_STATUS_WITHOUT_KIND = "`status` needs a `kind`: a fault without one does not fail."

@@ -17,6 +17,8 @@ from nexigon_fake.clock import minute_stamp
 BASE58_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 BASE58_CLASS = "[1-9A-HJ-NP-Za-km-z]"
 BASE36_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
+# Pairing keys (SEMANTICS-HEAD D31): Crockford base32, upper case, no I, L, O or U.
+CROCKFORD_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 FLAT_LENGTH = 22
 SECRET_LENGTH = 66
@@ -40,6 +42,7 @@ FLAT_TAGS: dict[str, int] = {
     "org": FLAT_LENGTH,
     "org_sk": SECRET_LENGTH,
     "org_pk": FLAT_LENGTH,
+    "d_pairing": FLAT_LENGTH,
 }
 
 
@@ -101,6 +104,10 @@ class IdSource:
 
     def secret(self, tag: str) -> str:
         return f"{tag}_{self.raw(FLAT_TAGS[tag])}"
+
+    def crockford(self, length: int) -> str:
+        """Characters of a pairing key (D31), from the same stream as every secret."""
+        return "".join(self._random.choices(CROCKFORD_ALPHABET, k=length))
 
     def bytes(self, count: int) -> bytes:
         return self._random.randbytes(count)

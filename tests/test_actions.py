@@ -14,7 +14,7 @@ from nexigon_fake.state.store import Context
 # the modules of its sub-resources.
 HANDLER_MODULES = {
     "devices": {"devices", "certificates", "connections", "events", "jwts", "properties"},
-    "projects": {"projects", "deployment_tokens", "repository_links", "otlp"},
+    "projects": {"projects", "deployment_tokens", "repository_links", "otlp", "pairing_keys"},
     "organizations": {"organizations"},
     "users": {"users"},
     "repositories": {"repositories"},

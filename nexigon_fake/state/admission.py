@@ -2,7 +2,8 @@
 
 Mirrors the Hub's device authentication: find or create the device in the token's project,
 find or add the certificate (Active when the token auto-accepts, else Pending; Conflict when
-another device holds it), and admit only an Active certificate.
+another device holds it), and admit only an Active certificate. A token bound to a device (by
+a pairing key, SEMANTICS-HEAD D34) admits only that device's fingerprint.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from nexigon_fake.errors import (
     MSG_CERT_NOT_ACTIVE,
     MSG_CERT_REQUIRED,
+    MSG_TOKEN_BOUND,
     ForbiddenError,
 )
 from nexigon_fake.state import certificates, devices
@@ -36,6 +38,11 @@ def admit(store: Store, admission: Admission) -> DeviceActor:
     certificate_fingerprint = admission.certificate_fingerprint
     project = store.project(token.project_id)
     device_id = project.devices_by_fingerprint.get(fingerprint)
+    if token.device_id is not None and device_id != token.device_id:
+        # A pairing key's token admits its one device, never a new one (D34).
+        raise ForbiddenError(
+            MSG_TOKEN_BOUND.format(token_id=token.token_id, device_id=token.device_id)
+        )
     if device_id is None:
         # The device registers itself, so the audit trail names it as the actor.
         device_id = store.ids.flat("d")

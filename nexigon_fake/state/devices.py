@@ -6,6 +6,7 @@ from nexigon_fake.clock import format_timestamp, whole_seconds
 from nexigon_fake.errors import MSG_DUPLICATE_FINGERPRINT, InvalidError
 from nexigon_fake.ids import public_id
 from nexigon_fake.state import derived
+from nexigon_fake.state.deployment_tokens import drop_deployment_token
 from nexigon_fake.state.access import can_see_project, is_instance_admin
 from nexigon_fake.state.model import Device
 from nexigon_fake.state.store import Context, Store
@@ -121,8 +122,11 @@ def create(ctx: Context, request: CreateDeviceAction) -> CreateDeviceOutput:
 
 
 def remove_device(store: Store, device: Device) -> None:
-    """Drop a device with its certificates, connections, properties and events."""
+    """Drop a device with its certificates, connections, properties, events and the tokens
+    bound to it (without events of their own: ``devices_Deleted`` covers them, C29)."""
     project = store.projects[device.project_id]
+    for token_id in list(store.bound_tokens.get(device.device_id, ())):
+        drop_deployment_token(store, store.deployment_tokens[token_id])
     del project.device_ids[device.device_id]
     project.listing_revision += 1
     del project.devices_by_fingerprint[device.fingerprint]

@@ -79,6 +79,7 @@ class Project:
     token_ids: dict[str, None] = field(default_factory=dict)
     repository_ids: dict[str, None] = field(default_factory=dict)
     otlp: OtlpConfig | None = None
+    pairing_key_ids: dict[str, None] = field(default_factory=dict)
     # Bumped with any listed device's revision, and when devices come or go.
     listing_revision: int = 0
 
@@ -91,6 +92,31 @@ class DeploymentTokenRecord:
     name: str | None
     auto_accept: bool | None
     created_at: dt.datetime
+    device_id: str | None = None  # the device a pairing-key token is bound to (D34)
+
+
+@dataclass(slots=True)
+class DevicePairingKeyRecord:
+    """A pairing key; ``key`` is its normalized form (D31), kept to verify redemptions."""
+
+    pairing_key_id: str
+    project_id: str
+    key: str
+    name: str | None
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    used_at: dt.datetime | None = None
+    revoked_at: dt.datetime | None = None
+    device_id: str | None = None  # history: kept when the device or token is deleted (D41)
+    token_id: str | None = None
+
+    @property
+    def selector(self) -> str:
+        return self.key[:6]
+
+    def active_at(self, now: dt.datetime) -> bool:
+        """Redeemable: unused, unrevoked and ``now < expiresAt`` (D32)."""
+        return self.used_at is None and self.revoked_at is None and now < self.expires_at
 
 
 def fingerprint_digest(fingerprint: str) -> bytes:

@@ -82,12 +82,17 @@ def set_name(ctx: Context, request: SetProjectNameAction) -> Empty:
 
 
 def remove_project(store: Store, project: Project) -> None:
-    """Cascade: devices with all their data, deployment tokens, links and OTLP config."""
+    """Cascade: devices with all their data, deployment tokens, pairing keys, links and OTLP
+    config."""
     for device_id in list(project.device_ids):
         remove_device(store, store.devices[device_id])
     for token_id in project.token_ids:
         token = store.deployment_tokens.pop(token_id)
         del store.deployment_tokens_by_secret[token.secret]
+    for pairing_key_id in project.pairing_key_ids:
+        pairing_key = store.pairing_keys.pop(pairing_key_id)
+        if store.pairing_keys_by_selector.get(pairing_key.selector) == pairing_key_id:
+            del store.pairing_keys_by_selector[pairing_key.selector]
     for repository_id in project.repository_ids:
         store.repositories[repository_id].project_ids.pop(project.project_id, None)
     del store.organizations[project.organization_id].project_ids[project.project_id]

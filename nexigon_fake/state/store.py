@@ -19,6 +19,7 @@ from nexigon_fake.state.model import (
     Connection,
     DeploymentTokenRecord,
     Device,
+    DevicePairingKeyRecord,
     Organization,
     OrganizationApiTokenRecord,
     Project,
@@ -81,6 +82,11 @@ class Store:
         # project id -> (listing revision, items without durations, indexes of connected ones)
         self.listings: dict[str, tuple[int, list[Any], list[int]]] = {}
         self.token_actors: dict[str, Actor] = {}  # token id -> its actor, made once
+        # Pairing keys (SEMANTICS-HEAD §III.6): selector -> the newest unused, unrevoked key
+        # with it (maybe expired since), and device id -> ids of the tokens bound to it.
+        self.pairing_keys: dict[str, DevicePairingKeyRecord] = {}
+        self.pairing_keys_by_selector: dict[str, str] = {}
+        self.bound_tokens: dict[str, dict[str, None]] = {}
 
     def touch(self, device: Device) -> None:
         """Something a device listing shows has changed for this device."""
@@ -144,6 +150,12 @@ class Store:
         found = self.deployment_tokens.get(token_id)
         if found is None:
             raise not_found("Deployment token", token_id)
+        return found
+
+    def pairing_key(self, pairing_key_id: str) -> DevicePairingKeyRecord:
+        found = self.pairing_keys.get(pairing_key_id)
+        if found is None:
+            raise not_found("Pairing key", pairing_key_id)
         return found
 
     def device(self, device_id: str) -> Device:

@@ -23,6 +23,7 @@ Scope = Literal[
     "repository",
     "user",
     "user_token",
+    "pairing_key",
 ]
 
 
@@ -72,6 +73,9 @@ def _resolve(store: Store, scope: Scope, entity_id: str) -> Target:
         return Target(entity_id, project.organization_id, project.project_id)
     if scope == "deployment_token":
         project = store.project(store.deployment_token(entity_id).project_id)
+        return Target(entity_id, project.organization_id, project.project_id)
+    if scope == "pairing_key":
+        project = store.project(store.pairing_key(entity_id).project_id)
         return Target(entity_id, project.organization_id, project.project_id)
     if scope == "repository":
         return Target(entity_id, organization_id=store.repository(entity_id).organization_id)

@@ -110,6 +110,7 @@ class DeploymentTokenFlags(WireStruct):
 
 class QueryProjectDeploymentTokensItem(WireStruct, kw_only=True):
     token_id: DeploymentTokenId
+    device_id: DeviceId | None = None  # a device-bound token's device (SEMANTICS-HEAD D34)
     created_at: Timestamp
     name: str | None = None
     flags: DeploymentTokenFlags

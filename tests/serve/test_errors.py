@@ -962,7 +962,7 @@ async def test_unknown_action_is_invalid_404(client: httpx.AsyncClient, action: 
         "fleet_SetProperty",
         "audit_QueryAuditLogEvents",
         "repositories_CreatePackage",
-        "projects_RedeemDevicePairingKey",
+        "users_QuerySessions",
         "devices_Authenticate",
     ],
 )
