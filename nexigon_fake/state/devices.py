@@ -6,8 +6,8 @@ from nexigon_fake.clock import format_timestamp, whole_seconds
 from nexigon_fake.errors import MSG_DUPLICATE_FINGERPRINT, InvalidError
 from nexigon_fake.ids import public_id
 from nexigon_fake.state import derived
-from nexigon_fake.state.deployment_tokens import drop_deployment_token
 from nexigon_fake.state.access import can_see_project, is_instance_admin
+from nexigon_fake.state.deployment_tokens import drop_deployment_token
 from nexigon_fake.state.model import Device
 from nexigon_fake.state.store import Context, Store
 from nexigon_fake.wire.common import Empty

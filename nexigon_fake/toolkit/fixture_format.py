@@ -30,6 +30,7 @@ from nexigon_fake.wire.devices import (
     PropertyName,
 )
 from nexigon_fake.wire.organizations import OrganizationName
+from nexigon_fake.wire.pairing_keys import PairingKeyName, PairingKeyValidity
 from nexigon_fake.wire.projects import OtlpEndpoint, ProjectName, TokenName
 from nexigon_fake.wire.repositories import RepositoryName, RepositoryVisibility
 
@@ -83,6 +84,20 @@ class FixtureDeploymentToken(FixtureStruct):
     auto_accept: bool | None = None
 
 
+class FixturePairingKey(FixtureStruct):
+    """A device pairing key created `createdSecsAgo` before the load (0: at the end of it).
+    `redeemedBy` redeems it at once with that device fingerprint (and `deviceName`), `revoked`
+    revokes it at once; it has expired when `createdSecsAgo` reaches its validity."""
+
+    key: FixtureKey
+    name: PairingKeyName | None = None
+    valid_for_secs: PairingKeyValidity | None = None
+    created_secs_ago: SecsAgo = 0
+    redeemed_by: DeviceFingerprint | None = None
+    device_name: DeviceName | None = None
+    revoked: bool = False
+
+
 class FixtureOtlpConfig(FixtureStruct):
     """The project's OTLP forwarding, as `projects_SetOtlpConfig` takes it."""
 
@@ -131,7 +146,8 @@ class FixtureDevice(FixtureStruct):
 
 
 class FixtureProject(FixtureStruct):
-    """A project of an organization (by key) with its tokens, links, OTLP config and devices."""
+    """A project of an organization (by key) with its tokens, links, OTLP config, devices and
+    pairing keys."""
 
     key: FixtureKey
     name: ProjectName
@@ -140,6 +156,7 @@ class FixtureProject(FixtureStruct):
     linked_repositories: list[FixtureKey] = []
     otlp: FixtureOtlpConfig | None = None
     devices: list[FixtureDevice] = []
+    pairing_keys: list[FixturePairingKey] = []
 
 
 class Fixture(FixtureStruct):
@@ -165,7 +182,15 @@ class FixtureRuleError(ValueError):
 def check_rules(fixture: Fixture) -> None:
     """Unique keys per kind, references to known keys, connection times that make sense."""
     seen: dict[str, dict[str, str]] = {
-        kind: {} for kind in ("organization", "repository", "project", "deployment token", "device")
+        kind: {}
+        for kind in (
+            "organization",
+            "repository",
+            "project",
+            "deployment token",
+            "device",
+            "pairing key",
+        )
     }
     seen["organization"][DEFAULT_ORGANIZATION_KEY] = "the hub's default organization"
 
@@ -199,6 +224,10 @@ def check_rules(fixture: Fixture) -> None:
             define("device", device.key, f"{device_path}.key")
             for index, connection in enumerate(device.connections):
                 _check_connection(connection, f"{device_path}.connections[{index}]")
+        for index, pairing_key in enumerate(project.pairing_keys):
+            key_path = f"{path}.pairingKeys[{index}]"
+            define("pairing key", pairing_key.key, f"{key_path}.key")
+            _check_pairing_key(pairing_key, key_path)
 
 
 def _check_connection(connection: FixtureConnection, path: str) -> None:
@@ -214,6 +243,32 @@ def _check_connection(connection: FixtureConnection, path: str) -> None:
             f"{path}.endedSecsAgo",
             f"`endedSecsAgo` ({ended}) must be less than `connectedSecsAgo` ({connected}).",
         )
+
+
+def _check_pairing_key(pairing_key: FixturePairingKey, path: str) -> None:
+    """A used key cannot be revoked (D33), and only a redemption names a device."""
+    if pairing_key.device_name is not None and pairing_key.redeemed_by is None:
+        raise FixtureRuleError(
+            f"{path}.deviceName",
+            "`deviceName` needs `redeemedBy`: only a redemption names a device.",
+        )
+    if pairing_key.revoked and pairing_key.redeemed_by is not None:
+        raise FixtureRuleError(
+            f"{path}.revoked",
+            "A pairing key is either `redeemedBy` a device or `revoked`, not both.",
+        )
+
+
+def oldest_secs_ago(fixture: Fixture) -> int:
+    """How far back the fixture's timeline starts: its oldest connection or pairing key."""
+    connections = (
+        connection.connected_secs_ago
+        for project in fixture.projects
+        for device in project.devices
+        for connection in device.connections
+    )
+    keys = (key.created_secs_ago for project in fixture.projects for key in project.pairing_keys)
+    return max((*connections, *keys), default=0)
 
 
 def fixture_json_schema() -> dict[str, Any]:

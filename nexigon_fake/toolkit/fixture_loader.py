@@ -38,7 +38,9 @@ from nexigon_fake.toolkit.fixture_format import (
     FixtureProject,
     FixtureRuleError,
     check_rules,
+    oldest_secs_ago,
 )
+from nexigon_fake.toolkit.fixture_pairing import PairingKeyStep, run_pairing_key
 from nexigon_fake.wire.common import Action, WireStruct
 from nexigon_fake.wire.decoding import decode_input, parse_json
 from nexigon_fake.wire.devices import ConnectionEndReason
@@ -91,7 +93,8 @@ class FixtureError(InvalidError):
 class LoadedFixture:
     """What a load created, by fixture key: ids, device fingerprints and token secrets.
 
-    ``certificates`` and ``connections`` are keyed ``"<device key>/<index>"``.
+    ``certificates`` and ``connections`` are keyed ``"<device key>/<index>"``;
+    ``pairing_keys`` holds each pairing key as shown once (``XXXX-XXXXXX``).
     """
 
     name: str
@@ -103,6 +106,8 @@ class LoadedFixture:
     deployment_tokens: dict[str, str] = field(default_factory=dict)
     certificates: dict[str, str] = field(default_factory=dict)
     connections: dict[str, str] = field(default_factory=dict)
+    pairing_key_ids: dict[str, str] = field(default_factory=dict)
+    pairing_keys: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         """camelCase, for the HTTP control plane and snapshots."""
@@ -132,6 +137,8 @@ class _LoadedFixtureJson(WireStruct, forbid_unknown_fields=True):
     deployment_tokens: dict[str, str]
     certificates: dict[str, str]
     connections: dict[str, str]
+    pairing_key_ids: dict[str, str]
+    pairing_keys: dict[str, str]
 
 
 # Finding fixtures.
@@ -234,15 +241,7 @@ def load_fixture(hub: ActionRunner, source: FixtureSource) -> LoadedFixture:
     """
     origin, name, fixture = _read(source)
     loader = _Loader(hub, origin, LoadedFixture(name=name))
-    oldest = max(
-        (
-            connection.connected_secs_ago
-            for project in fixture.projects
-            for device in project.devices
-            for connection in device.connections
-        ),
-        default=0,
-    )
+    oldest = oldest_secs_ago(fixture)
     with hub.lock:  # a live server must not observe the clock moved back
         now = hub.clock.now()
         # Entities exist before their oldest connection, so `firstSeen` never follows it.
@@ -274,6 +273,7 @@ class _Loader:
         self.origin = origin
         self.loaded = loaded
         self.steps: list[_ConnectionStep] = []
+        self.pairing_steps: list[PairingKeyStep] = []
 
     def run(self, path: str, action: str, **fields: Any) -> Any:
         """The action's output; its error becomes a FixtureError at the item's path."""
@@ -344,6 +344,16 @@ class _Loader:
             run(f"{path}.otlp", "projects_SetOtlpConfig", project_id=project_id, config=config)
         for index, device in enumerate(project.devices):
             self.load_device(project_id, device, f"{path}.devices[{index}]")
+        for index, pairing_key in enumerate(project.pairing_keys):
+            order = len(self.steps) + len(self.pairing_steps)
+            step = PairingKeyStep(
+                pairing_key.created_secs_ago,
+                order,
+                project_id,
+                pairing_key,
+                f"{path}.pairingKeys[{index}]",
+            )
+            self.pairing_steps.append(step)
 
     def load_device(self, project_id: str, device: FixtureDevice, path: str) -> None:
         hub, loaded, run = self.hub, self.loaded, self.run
@@ -384,26 +394,33 @@ class _Loader:
                 reason = connection.end_reason or DEFAULT_END_REASON
                 moments.append((connection.ended_secs_ago, reason))
             for secs_ago, end_reason in moments:
-                step = _ConnectionStep(
-                    secs_ago, len(self.steps), key, device_id, step_path, end_reason
-                )
+                order = len(self.steps) + len(self.pairing_steps)
+                step = _ConnectionStep(secs_ago, order, key, device_id, step_path, end_reason)
                 self.steps.append(step)
 
     def run_connections(self, now: dt.datetime) -> None:
-        """Opens and closes, oldest first, each at its own instant; then back to ``now``.
+        """Opens and closes (and pairing keys), oldest first, each at its own instant; then
+        back to ``now``.
 
-        Ids are drawn in declaration order first, so they do not depend on the timeline.
+        Connection ids are drawn in declaration order first, so they do not depend on the
+        timeline.
         """
-        if not self.steps:
+        if not self.steps and not self.pairing_steps:
             return
         hub, connections = self.hub, self.loaded.connections
-        node_id = hub.ids.flat("cluster_node")
-        for step in self.steps:
-            if step.end_reason is None:
-                connections[step.connection_key] = hub.ids.flat("d_conn")
+        node_id = hub.ids.flat("cluster_node") if self.steps else ""
+        for opening in self.steps:
+            if opening.end_reason is None:
+                connections[opening.connection_key] = hub.ids.flat("d_conn")
+        timeline: list[_ConnectionStep | PairingKeyStep] = [*self.steps, *self.pairing_steps]
         try:
-            for step in sorted(self.steps, key=lambda s: (-s.secs_ago, s.order)):
+            for step in sorted(timeline, key=lambda s: (-s.secs_ago, s.order)):
                 hub.clock.set(now - dt.timedelta(seconds=step.secs_ago))
+                if isinstance(step, PairingKeyStep):
+                    created = run_pairing_key(self.run, step)
+                    self.loaded.pairing_key_ids[step.spec.key] = created.pairing_key_id
+                    self.loaded.pairing_keys[step.spec.key] = created.pairing_key
+                    continue
                 connection_id = connections[step.connection_key]
                 if step.end_reason is None:
                     self.run(

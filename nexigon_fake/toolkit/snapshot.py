@@ -94,6 +94,7 @@ def take(
         repositories=list(store.repositories.values()),
         audit=list(store.audit),
         fixture=fixture,
+        pairing_keys=list(store.pairing_keys.values()),
     )
 
 
@@ -177,3 +178,16 @@ def _fill(store: Store, snapshot: Snapshot) -> None:
         store.add_certificate_holder(certificate.digest, certificate.certificate_id)
     for record in snapshot.audit:
         store.audit.append(record)
+    _fill_pairing(store, snapshot)
+
+
+def _fill_pairing(store: Store, snapshot: Snapshot) -> None:
+    """Pairing keys and their selector index (a later key wins: it was created after the
+    earlier one expired), and the tokens bound to each device."""
+    store.pairing_keys = {k.pairing_key_id: k for k in snapshot.pairing_keys}
+    for key in snapshot.pairing_keys:
+        if key.used_at is None and key.revoked_at is None:
+            store.pairing_keys_by_selector[key.selector] = key.pairing_key_id
+    for token in snapshot.deployment_tokens:
+        if token.device_id is not None:
+            store.bound_tokens.setdefault(token.device_id, {})[token.token_id] = None

@@ -16,6 +16,7 @@ from nexigon_fake.errors import InvalidError
 from nexigon_fake.ids import is_well_formed
 from nexigon_fake.state.store import Store
 from nexigon_fake.toolkit.snapshot_format import Snapshot
+from nexigon_fake.wire.pairing_keys import normalize_pairing_key
 
 MSG_BAD_SNAPSHOT = "Not a valid snapshot: {detail}"
 
@@ -31,6 +32,7 @@ ID_TAGS = {
     "certificates": ("certificate_id", "d_c"),
     "connections": ("connection_id", "d_conn"),
     "repositories": ("repository_id", "repo"),
+    "pairing_keys": ("pairing_key_id", "d_pairing"),
 }
 MIN_JWT_SECRET_BYTES = 16
 
@@ -116,6 +118,7 @@ def check(store: Store, snapshot: Snapshot) -> None:
     _check_people(store, snapshot, problems)
     _check_projects(store, snapshot, problems)
     _check_devices(store, snapshot, problems)
+    _check_pairing(store, snapshot, problems)
     problems.raise_if_any()
 
 
@@ -267,3 +270,46 @@ def _check_devices(store: Store, snapshot: Snapshot, problems: _Problems) -> Non
         if problems.expect(store.devices, connection.device_id, where):
             listed = store.devices[connection.device_id].connection_ids or {}
             problems.back(f"device {connection.device_id}", listed, connection.connection_id, where)
+
+
+def _check_pairing(store: Store, snapshot: Snapshot, problems: _Problems) -> None:
+    """Pairing keys and device-bound tokens: a key's ``deviceId`` and ``tokenId`` are history
+    and need not resolve (D41), but a bound token's device must exist in its project."""
+    for project in snapshot.projects:
+        for pairing_key_id in project.pairing_key_ids:
+            problems.owned(
+                store.pairing_keys,
+                pairing_key_id,
+                f"project {project.project_id}",
+                "project_id",
+                project.project_id,
+            )
+    for key in snapshot.pairing_keys:
+        where = f"pairing key {key.pairing_key_id}"
+        if problems.expect(store.projects, key.project_id, where):
+            listed = store.projects[key.project_id].pairing_key_ids
+            problems.back(f"project {key.project_id}", listed, key.pairing_key_id, where)
+        if normalize_pairing_key(key.key) != key.key:
+            problems.add(f"{where}: `key` is not 10 upper-case Crockford base32 characters")
+        instants = (key.created_at, key.expires_at, key.used_at, key.revoked_at)
+        if any(instant is not None and instant.tzinfo is None for instant in instants):
+            problems.add(f"{where} has an instant without offset")
+            continue
+        if key.expires_at <= key.created_at:
+            problems.add(f"{where} expires before it was created")
+        used = (key.used_at is not None, key.device_id is not None, key.token_id is not None)
+        if len(set(used)) != 1:
+            problems.add(f"{where}: `used_at`, `device_id` and `token_id` come together")
+        if key.used_at is not None and key.revoked_at is not None:
+            problems.add(f"{where} is both used and revoked")
+        if key.device_id is not None and not is_well_formed("d", key.device_id):
+            problems.add(f"{where}: {key.device_id!r} is not a well-formed `d_` id")
+        if key.token_id is not None and not is_well_formed("deployment_id", key.token_id):
+            problems.add(f"{where}: {key.token_id!r} is not a well-formed `deployment_id_` id")
+    for token in snapshot.deployment_tokens:
+        if token.device_id is None:
+            continue
+        where = f"deployment token {token.token_id}"
+        known = problems.expect(store.devices, token.device_id, where)
+        if known and store.devices[token.device_id].project_id != token.project_id:
+            problems.add(f"{where} is bound to a device of another project")

@@ -17,6 +17,7 @@ from nexigon_fake.state.model import (
     Connection,
     DeploymentTokenRecord,
     Device,
+    DevicePairingKeyRecord,
     Organization,
     OrganizationApiTokenRecord,
     Project,
@@ -182,3 +183,4 @@ class Snapshot(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     repositories: list[Repository]
     audit: list[AuditRecord]
     fixture: dict[str, Any] | None = None
+    pairing_keys: list[DevicePairingKeyRecord] = []
