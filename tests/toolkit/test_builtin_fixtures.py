@@ -151,7 +151,9 @@ def test_showcase_projects_tokens_links_and_otlp(showcase: tuple[Hub, LoadedFixt
     assert [(t["name"], t["flags"]) for t in tokens] == [
         ("factory", {"autoAccept": True}),
         ("field-service", {}),
+        ("re-pairing", {"autoAccept": True}),  # bound to gw-healthy by the used pairing key
     ]
+    assert tokens[2]["deviceId"] == loaded.devices["gw-healthy"]
     linked = hub.invoke("projects_QueryLinkedRepositories", {"projectId": gateways})
     assert [r["repositoryId"] for r in linked["repositories"]] == [loaded.repositories["firmware"]]
     otlp = hub.invoke("projects_GetOtlpConfig", {"projectId": gateways})["config"]
