@@ -62,7 +62,9 @@ COVERED = [
 
 
 def test_covered_actions_are_exactly_the_fakes_seed_actions():
-    seed_actions = [n for n in ACTIONS if n.split("_")[0] in ("devices", "projects")]
+    """Actions added after the seed (pairing keys, operations) are unknown to SDK 0.0.1."""
+    known = {name for name, _ in sdk_actions._ACTION_REGISTRY.values()}
+    seed_actions = [n for n in ACTIONS if n.split("_")[0] in ("devices", "projects") and n in known]
     assert len(COVERED) == 39
     assert seed_actions == COVERED
 
