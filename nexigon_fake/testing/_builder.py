@@ -80,6 +80,7 @@ def known_ids(hub: Hub) -> dict[str, list[str]]:
             "d_c": list(store.certificates),
             "d_conn": list(store.connections),
             "repo": list(store.repositories),
+            "d_pairing": list(store.pairing_keys),
         }
 
 

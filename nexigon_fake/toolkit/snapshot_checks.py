@@ -306,6 +306,14 @@ def _check_pairing(store: Store, snapshot: Snapshot, problems: _Problems) -> Non
             problems.add(f"{where}: {key.device_id!r} is not a well-formed `d_` id")
         if key.token_id is not None and not is_well_formed("deployment_id", key.token_id):
             problems.add(f"{where}: {key.token_id!r} is not a well-formed `deployment_id_` id")
+    now = store.clock.now()
+    redeemable = [
+        k.selector
+        for k in snapshot.pairing_keys
+        if k.expires_at.tzinfo is not None and k.active_at(now)
+    ]
+    if len(set(redeemable)) != len(redeemable):
+        problems.add("two redeemable pairing keys share a selector")
     for token in snapshot.deployment_tokens:
         if token.device_id is None:
             continue

@@ -681,6 +681,16 @@ def snapshot_with(hub: Hub, change: Any) -> dict[str, Any]:
         (lambda d: d["pairing_keys"][0].update(created_at="2026-05-04T07:00:00"), "offset"),
         (lambda d: d["projects"][-1].update(pairing_key_ids={}), "not listed"),
         (lambda d: d["deployment_tokens"][0].update(device_id="d_" + "1" * 22), "unknown id"),
+        (
+            lambda d: (
+                d["pairing_keys"].append(
+                    {**d["pairing_keys"][0], "pairing_key_id": "d_pairing_" + "2" * 22}
+                )
+                or d["projects"][-1]["pairing_key_ids"].update({"d_pairing_" + "2" * 22: None})
+            ),
+            "share a selector",
+        ),
+        (lambda d: d["pairing_keys"][0].update(expires_at="2026-05-04T08:00:00"), "offset"),
     ],
 )
 def test_inconsistent_pairing_snapshots_are_refused(hub: Hub, change: Any, problem: str) -> None:
