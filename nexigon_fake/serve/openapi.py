@@ -49,7 +49,10 @@ def build_openapi(version: str) -> dict[str, Any]:
                         "content": {"application/json": {"schema": error_ref}},
                     },
                 },
-                "security": [{"bearer": []}],
+                # `{}`: also without credentials (the agent redeems a pairing key anonymously).
+                "security": [{"bearer": []}, {}]
+                if spec.rule.level == "anyone"
+                else [{"bearer": []}],
             }
         }
     return {

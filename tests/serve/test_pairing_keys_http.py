@@ -185,3 +185,26 @@ def test_the_agents_redemption_against_a_live_server(live_server: LiveServer) ->
     response = httpx.post(f"{live_server.url}{REDEEM}", content=content, headers=AGENT_HEADERS)
     assert response.status_code == 200, response.text
     assert response.json()["projectId"] == project["projectId"]
+
+
+@pytest.mark.asyncio
+async def test_openapi_says_redemption_needs_no_credentials(agent: httpx.AsyncClient) -> None:
+    document = (await agent.get("/api/v1/openapi.json")).json()
+    paths = document["paths"]
+    assert paths[REDEEM]["post"]["security"] == [{"bearer": []}, {}]
+    create = paths[ACTION_PATH + "projects_CreateDevicePairingKey"]["post"]
+    assert create["security"] == [{"bearer": []}]
+    schemas = document["components"]["schemas"]
+    item = schemas["QueryProjectDeploymentTokensItem"]["properties"]
+    assert list(item) == ["tokenId", "deviceId", "createdAt", "name", "flags"]
+    assert list(schemas["QueryDevicePairingKeysItem"]["properties"]) == [
+        "pairingKeyId",
+        "selector",
+        "createdAt",
+        "expiresAt",
+        "usedAt",
+        "revokedAt",
+        "name",
+        "deviceId",
+        "tokenId",
+    ]
