@@ -658,6 +658,12 @@ def test_snapshot_round_trip_in_every_state(hub: Hub) -> None:
     assert redeem(restored, waiting["pairingKey"], fp) == redeem(hub, waiting["pairingKey"], fp)
 
 
+def copy_first_key(data: dict[str, Any], pairing_key_id: str) -> None:
+    """A second, still redeemable key with the first key's selector, listed by the project."""
+    data["pairing_keys"].append({**data["pairing_keys"][0], "pairing_key_id": pairing_key_id})
+    data["projects"][-1]["pairing_key_ids"][pairing_key_id] = None
+
+
 def snapshot_with(hub: Hub, change: Any) -> dict[str, Any]:
     data = hub.snapshot()
     change(data)
@@ -682,12 +688,7 @@ def snapshot_with(hub: Hub, change: Any) -> dict[str, Any]:
         (lambda d: d["projects"][-1].update(pairing_key_ids={}), "not listed"),
         (lambda d: d["deployment_tokens"][0].update(device_id="d_" + "1" * 22), "unknown id"),
         (
-            lambda d: (
-                d["pairing_keys"].append(
-                    {**d["pairing_keys"][0], "pairing_key_id": "d_pairing_" + "2" * 22}
-                )
-                or d["projects"][-1]["pairing_key_ids"].update({"d_pairing_" + "2" * 22: None})
-            ),
+            lambda d: copy_first_key(d, "d_pairing_" + "2" * 22),
             "share a selector",
         ),
         (lambda d: d["pairing_keys"][0].update(expires_at="2026-05-04T08:00:00"), "offset"),
