@@ -157,6 +157,10 @@ class SdkClient:
             name: (model, adapter) for model, (name, adapter) in actions._ACTION_REGISTRY.items()
         }
 
+    def supports(self, action: str) -> bool:
+        """Whether SDK 0.0.1 has a model of the action (it predates those added since)."""
+        return action in self._models
+
     def invoke(self, action: str, payload: dict[str, Any]) -> dict[str, Any]:
         model, adapter = self._models[action]
         try:

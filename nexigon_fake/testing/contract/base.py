@@ -42,6 +42,12 @@ class MachineBase(RuleBasedStateMachine):
         if callable(close):
             close()
 
+    def supports(self, action: str) -> bool:
+        """Whether the client can send ``action`` (an older SDK lacks the actions added since);
+        a client without ``supports`` sends every action."""
+        supports = getattr(self.client, "supports", None)
+        return not callable(supports) or bool(supports(action))
+
     def call(self, action: str, payload: dict[str, Any]) -> dict[str, Any]:
         """A call that must succeed; its output must match the action's wire type."""
         try:

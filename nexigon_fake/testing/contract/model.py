@@ -22,6 +22,7 @@ from nexigon_fake.testing.contract.records import (
     Device,
     Event,
     IssuedToken,
+    PairingKey,
     Project,
     Property,
     Token,
@@ -63,17 +64,72 @@ class ContractModel(ModelViews):
         for device_id in project.devices:
             self._forget_device(device_id)
         for token_id in project.tokens:
-            del self.tokens[token_id]
+            self.tokens.pop(token_id, None)  # bound ones went with their devices
             self.deleted["deployment_id"][token_id] = None
+        for pairing_key_id in project.pairing_keys:
+            del self.pairing_keys[pairing_key_id]
+            self.deleted["d_pairing"][pairing_key_id] = None
         self.deleted["p"][project_id] = None
 
     def create_token(
-        self, token_id: str, project_id: str, name: str, auto_accept: bool | None
+        self,
+        token_id: str,
+        project_id: str,
+        name: str | None,
+        auto_accept: bool | None,
+        device_id: str | None = None,
     ) -> None:
-        self.tokens[token_id] = Token(token_id, project_id, name, auto_accept, self.now)
+        token = Token(token_id, project_id, name, auto_accept, self.now, device_id)
+        self.tokens[token_id] = token
         self.projects[project_id].tokens[token_id] = None
-        data = {"projectId": project_id, "tokenId": token_id, "flags": flags(auto_accept)}
+        data: dict[str, Any] = {"projectId": project_id, "tokenId": token_id}
+        if device_id is not None:
+            data["deviceId"] = device_id
+        data["flags"] = flags(auto_accept)
         self._audit(project_id, "projects_DeploymentTokenCreated", data)
+
+    def create_pairing_key(
+        self, pairing_key_id: str, project_id: str, key: str, name: str | None, valid_for: int
+    ) -> PairingKey:
+        selector = key.replace("-", "")[:6]
+        record = PairingKey(
+            pairing_key_id, project_id, key, selector, name, self.now, self.now + valid_for
+        )
+        self.pairing_keys[pairing_key_id] = record
+        self.projects[project_id].pairing_keys[pairing_key_id] = None
+        data = {"projectId": project_id, "pairingKeyId": pairing_key_id}
+        self._audit(project_id, "projects_DevicePairingKeyCreated", data)
+        return record
+
+    def device_with_fingerprint(self, project_id: str, fingerprint: str) -> str | None:
+        project = self.projects[project_id]
+        return next(
+            (d for d in project.devices if self.devices[d].fingerprint == fingerprint), None
+        )
+
+    def redeem_pairing_key(
+        self, record: PairingKey, device_id: str, token_id: str, device_name: str | None
+    ) -> None:
+        """D32, C28: a new device if none has the fingerprint, a bound auto-accepting token."""
+        device = self.devices[device_id]
+        if device_name is not None and device.name is None:
+            device.name = device_name
+        self.create_token(token_id, record.project_id, record.name, True, device_id)
+        record.used_at, record.device_id, record.token_id = self.now, device_id, token_id
+        data = {
+            "projectId": record.project_id,
+            "pairingKeyId": record.pairing_key_id,
+            "deviceId": device_id,
+            "tokenId": token_id,
+        }
+        self._audit(record.project_id, "projects_DevicePairingKeyRedeemed", data, device_id)
+
+    def revoke_pairing_key(self, record: PairingKey) -> None:
+        """D33: the first revocation counts; used keys are refused before this."""
+        if record.revoked_at is None:
+            record.revoked_at = self.now
+            data = {"projectId": record.project_id, "pairingKeyId": record.pairing_key_id}
+            self._audit(record.project_id, "projects_DevicePairingKeyRevoked", data)
 
     def set_token_flags(self, token_id: str, auto_accept: bool | None) -> None:
         token = self.tokens[token_id]
@@ -117,6 +173,13 @@ class ContractModel(ModelViews):
 
     def _forget_device(self, device_id: str) -> None:
         device = self.devices.pop(device_id)
+        bound = [t for t, token in self.tokens.items() if token.device_id == device_id]
+        for token_id in bound:  # bound tokens go with their device, without events (C29)
+            del self.tokens[token_id]
+            project = self.projects.get(device.project_id)  # None: the project goes too
+            if project is not None:
+                del project.tokens[token_id]
+            self.deleted["deployment_id"][token_id] = None
         for certificate_id in device.certificates:
             del self.certificates[certificate_id]
             self.deleted["d_c"][certificate_id] = None

@@ -22,6 +22,9 @@ HUB_TIME_FIELDS = frozenset(
         "createdAt",
         "lastUpdated",
         "receivedAt",
+        "expiresAt",
+        "usedAt",
+        "revokedAt",
     }
 )
 DURATION_FIELDS = frozenset({"currentConnectionDurationSecs", "connectedForSecs", "durationSecs"})
@@ -111,9 +114,30 @@ class Device:
 class Token:
     token_id: str
     project_id: str
-    name: str
+    name: str | None
     auto_accept: bool | None
     created_at: int
+    device_id: str | None = None  # bound by a pairing key (D34)
+
+
+@dataclass
+class PairingKey:
+    """A pairing key the machine created; the key itself is known only from its creation."""
+
+    pairing_key_id: str
+    project_id: str
+    key: str
+    selector: str
+    name: str | None
+    created_at: int
+    expires_at: int
+    used_at: int | None = None
+    revoked_at: int | None = None
+    device_id: str | None = None
+    token_id: str | None = None
+
+    def redeemable(self, now: int) -> bool:
+        return self.used_at is None and self.revoked_at is None and now < self.expires_at
 
 
 @dataclass
@@ -122,4 +146,5 @@ class Project:
     name: str
     devices: dict[str, None] = field(default_factory=dict)
     tokens: dict[str, None] = field(default_factory=dict)
+    pairing_keys: dict[str, None] = field(default_factory=dict)
     audit: list[AuditEntry] = field(default_factory=list)

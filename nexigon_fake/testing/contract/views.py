@@ -19,6 +19,7 @@ from nexigon_fake.testing.contract.records import (
     Connection,
     Device,
     IssuedToken,
+    PairingKey,
     Project,
     Token,
     flags,
@@ -36,12 +37,13 @@ class ModelViews:
         self._order = 0
         self.projects: dict[str, Project] = {}
         self.tokens: dict[str, Token] = {}
+        self.pairing_keys: dict[str, PairingKey] = {}
         self.devices: dict[str, Device] = {}  # all projects, in creation order
         self.certificates: dict[str, Certificate] = {}
         self.connections: dict[str, Connection] = {}
         self.jwts: list[IssuedToken] = []
         self.deleted: dict[str, dict[str, None]] = {
-            tag: {} for tag in ("p", "deployment_id", "d", "d_c", "d_conn")
+            tag: {} for tag in ("p", "deployment_id", "d", "d_c", "d_conn", "d_pairing")
         }
 
     def known_ids(self) -> dict[str, list[str]]:
@@ -53,6 +55,7 @@ class ModelViews:
             "d": list(self.devices),
             "d_c": list(self.certificates),
             "d_conn": list(self.connections),
+            "d_pairing": list(self.pairing_keys),
         }
 
     def instant(self, secs: int) -> Any:
@@ -177,15 +180,41 @@ class ModelViews:
         ]
 
     def project_tokens(self, project_id: str) -> list[dict[str, Any]]:
-        return [
-            {
-                "tokenId": token.token_id,
-                "createdAt": self.instant(token.created_at),
-                "name": token.name,
-                "flags": flags(token.auto_accept),
+        listed = []
+        for token in (self.tokens[t] for t in self.projects[project_id].tokens):
+            item: dict[str, Any] = {"tokenId": token.token_id}
+            if token.device_id is not None:
+                item["deviceId"] = token.device_id
+            item["createdAt"] = self.instant(token.created_at)
+            if token.name is not None:
+                item["name"] = token.name
+            item["flags"] = flags(token.auto_accept)
+            listed.append(item)
+        return listed
+
+    def project_pairing_keys(self, project_id: str) -> list[dict[str, Any]]:
+        """``projects_QueryDevicePairingKeys``: every key, in creation order (D30)."""
+        listed = []
+        for key in (self.pairing_keys[k] for k in self.projects[project_id].pairing_keys):
+            item: dict[str, Any] = {
+                "pairingKeyId": key.pairing_key_id,
+                "selector": key.selector,
+                "createdAt": self.instant(key.created_at),
+                "expiresAt": self.instant(key.expires_at),
             }
-            for token in (self.tokens[t] for t in self.projects[project_id].tokens)
-        ]
+            if key.used_at is not None:
+                item["usedAt"] = self.instant(key.used_at)
+            if key.revoked_at is not None:
+                item["revokedAt"] = self.instant(key.revoked_at)
+            for field_name, value in (
+                ("name", key.name),
+                ("deviceId", key.device_id),
+                ("tokenId", key.token_id),
+            ):
+                if value is not None:
+                    item[field_name] = value
+            listed.append(item)
+        return listed
 
     def device_details(self, device_id: str) -> dict[str, Any]:
         device = self.devices[device_id]
