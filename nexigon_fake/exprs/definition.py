@@ -10,7 +10,6 @@ on its own (C5): its top expression is at level 1, each sub-expression one level
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
 
 from nexigon_fake.errors import InvalidError
 from nexigon_fake.exprs.evaluate import kind_of
@@ -39,96 +38,123 @@ from nexigon_fake.wire.json import (
     JsonVersionRequirementExpr,
 )
 
-# A node of the walk: the expression or mutation, its JSON path and its nesting level
-# (a mutation is level 0: its `expr` is the root expression, C5).
-Node = tuple[JsonExpr | JsonMutation, str, int]
-Rule = Callable[[JsonExpr | JsonMutation, str, int], InvalidError | None]
+Root = JsonExpr | JsonMutation
+# A rule's verdict on one node: the broken rule and the field it names ("" for the node).
+Verdict = tuple[str, str] | None
 
 
-def check_definition(root: JsonExpr | JsonMutation, path: str) -> None:
+class Node:
+    """A node of the walk and where it sits. The JSON path is built only for the node that
+    is reported, so a deep tree costs linear, not quadratic, memory."""
+
+    __slots__ = ("level", "node", "parent", "segment")
+
+    def __init__(self, node: Root, level: int, parent: Node | str, segment: str) -> None:
+        self.node = node
+        self.level = level  # a mutation is level 0: its `expr` is the root expression (C5)
+        self.parent = parent  # the root's parent is the caller's path
+        self.segment = segment
+
+    def path(self, field: str = "") -> str:
+        segments = [field, self.segment]
+        at: Node | str = self.parent
+        while isinstance(at, Node):
+            segments.append(at.segment)
+            at = at.parent
+        segments.append(at)
+        return "".join(reversed(segments))
+
+
+def check_definition(root: Root, path: str) -> None:
     """Raise the first D17 violation of ``root`` (found at ``path``, e.g. ``$.steps[0].when``)."""
     nodes = list(walk(root, path))
     for rule in _RULES:
-        for node, at, level in nodes:
-            error = rule(node, at, level)
-            if error is not None:
-                raise error
+        for node in nodes:
+            verdict = rule(node.node, node.level)
+            if verdict is not None:
+                message, field = verdict
+                raise InvalidError(rule=message, path=node.path(field))
 
 
-def walk(root: JsonExpr | JsonMutation, path: str) -> Iterator[Node]:
+def walk(root: Root, path: str) -> Iterator[Node]:
     """Every node in pre-order, children in field declaration order; iterative, so no depth
     of input can exhaust the interpreter's stack."""
-    level = (
-        0 if isinstance(root, JsonSetMutation | JsonMergePatchMutation | JsonRemoveMutation) else 1
-    )
-    stack: list[Node] = [(root, path, level)]
+    is_mutation = isinstance(root, JsonSetMutation | JsonMergePatchMutation | JsonRemoveMutation)
+    stack = [Node(root, 0 if is_mutation else 1, path, "")]
     while stack:
         node = stack.pop()
         yield node
-        stack.extend(reversed(list(_children(*node))))
+        below = node.level + 1
+        children = [Node(child, below, node, segment) for child, segment in _children(node.node)]
+        stack.extend(reversed(children))
 
 
-def _children(node: JsonExpr | JsonMutation, path: str, level: int) -> Iterator[Node]:
-    below = level + 1
+def _children(node: Root) -> Iterator[tuple[JsonExpr, str]]:
     if isinstance(node, JsonSetMutation | JsonMergePatchMutation):
-        yield node.expr, f"{path}.expr", below
+        yield node.expr, ".expr"
     elif isinstance(node, JsonNamedValueExpr):
         if node.default is not None:
-            yield node.default, f"{path}.default", below
+            yield node.default, ".default"
     elif isinstance(node, JsonGetExpr):
-        yield node.expr, f"{path}.expr", below
+        yield node.expr, ".expr"
         if node.default is not None:
-            yield node.default, f"{path}.default", below
+            yield node.default, ".default"
     elif isinstance(node, JsonBinaryExpr):
-        yield node.left, f"{path}.left", below
-        yield node.right, f"{path}.right", below
+        yield node.left, ".left"
+        yield node.right, ".right"
     elif isinstance(node, JsonVariadicExpr):
         for index, operand in enumerate(node.exprs):
-            yield operand, f"{path}.exprs[{index}]", below
+            yield operand, f".exprs[{index}]"
     elif isinstance(node, JsonUnaryExpr | JsonExistsExpr | JsonVersionRequirementExpr):
-        yield node.expr, f"{path}.expr", below
+        yield node.expr, ".expr"
 
 
-def _operands(node: Any, path: str, level: int) -> InvalidError | None:
+def _operands(node: Root, level: int) -> Verdict:
     if isinstance(node, JsonVariadicExpr) and not node.exprs:
-        return InvalidError(rule=MSG_NEEDS_OPERAND.format(kind=kind_of(node)), path=f"{path}.exprs")
+        return MSG_NEEDS_OPERAND.format(kind=kind_of(node)), ".exprs"
     return None
 
 
-def _path_length(node: Any, path: str, level: int) -> InvalidError | None:
-    has_path = isinstance(
-        node,
-        JsonGetExpr
-        | JsonExistsExpr
-        | JsonSetMutation
-        | JsonMergePatchMutation
-        | JsonRemoveMutation,
-    )
-    if has_path and len(node.path) > MAX_PATH_SEGMENTS:
-        return InvalidError(rule=MSG_PATH_TOO_LONG, path=f"{path}.path")
+_WITH_PATH = (
+    JsonGetExpr,
+    JsonExistsExpr,
+    JsonSetMutation,
+    JsonMergePatchMutation,
+    JsonRemoveMutation,
+)
+
+
+def _path_length(node: Root, level: int) -> Verdict:
+    if isinstance(node, _WITH_PATH) and len(node.path) > MAX_PATH_SEGMENTS:
+        return MSG_PATH_TOO_LONG, ".path"
     return None
 
 
-def _remove_path(node: Any, path: str, level: int) -> InvalidError | None:
+def _remove_path(node: Root, level: int) -> Verdict:
     if isinstance(node, JsonRemoveMutation) and not node.path:
-        return InvalidError(rule=MSG_REMOVE_EMPTY_PATH, path=f"{path}.path")
+        return MSG_REMOVE_EMPTY_PATH, ".path"
     return None
 
 
-def _requirement(node: Any, path: str, level: int) -> InvalidError | None:
+def _requirement(node: Root, level: int) -> Verdict:
     if isinstance(node, JsonVersionRequirementExpr):
         try:
             parse_requirement(node.requirement)
         except VersionParseError as error:
-            rule = MSG_REQUIREMENT_INVALID.format(detail=error.message)
-            return InvalidError(rule=rule, path=f"{path}.requirement")
+            return MSG_REQUIREMENT_INVALID.format(detail=error.message), ".requirement"
     return None
 
 
-def _nesting(node: Any, path: str, level: int) -> InvalidError | None:
+def _nesting(node: Root, level: int) -> Verdict:
     if level > MAX_NESTING:
-        return InvalidError(rule=MSG_NESTED_TOO_DEEPLY, path=path)
+        return MSG_NESTED_TOO_DEEPLY, ""
     return None
 
 
-_RULES: tuple[Rule, ...] = (_operands, _path_length, _remove_path, _requirement, _nesting)
+_RULES: tuple[Callable[[Root, int], Verdict], ...] = (
+    _operands,
+    _path_length,
+    _remove_path,
+    _requirement,
+    _nesting,
+)

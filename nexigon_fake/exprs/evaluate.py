@@ -70,7 +70,11 @@ def kind_of(expr: msgspec.Struct) -> str:
 
 
 def evaluate(expr: JsonExpr, names: Mapping[str, Any], *, current: Any = NO_CURRENT) -> Any:
-    """The JSON value of ``expr``; raises ``Missing`` or ``EvaluationError``."""
+    """The JSON value of ``expr``; raises ``Missing`` or ``EvaluationError``.
+
+    The value may share structure with ``names``, ``current`` and the expression's literals:
+    copy it before storing it (``apply_mutation`` does).
+    """
     return _Evaluation(names, current).run(expr)
 
 

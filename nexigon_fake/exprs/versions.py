@@ -59,11 +59,21 @@ def _identifiers(text: str, part: str, what: str) -> list[str]:
     return identifiers
 
 
+def _u64(digits: str) -> int | None:
+    """The value of ASCII digits if it fits u64; long inputs are refused before ``int``, whose
+    conversion of more than 4300 digits raises."""
+    significant = digits.lstrip("0")
+    if len(significant) > len(str(U64_MAX)):
+        return None
+    value = int(significant or "0")
+    return value if value <= U64_MAX else None
+
+
 def _prerelease_key(identifier: str, text: str) -> tuple[int, int | str]:
     """Numeric identifiers (leading zeros normalized) sort before alphanumeric ones."""
     if _all_digits(identifier):
-        value = int(identifier)
-        if value > U64_MAX:
+        value = _u64(identifier)
+        if value is None:
             raise VersionParseError(text, "prerelease number does not fit into u64")
         return (0, value)
     return (1, identifier)  # ASCII only, so code-point order is the crate's byte order
@@ -85,16 +95,24 @@ class Version:
     def __hash__(self) -> int:
         return hash(self.key)
 
-    def __lt__(self, other: Version) -> bool:
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Version):
+            return NotImplemented
         return bool(self.key < other.key)
 
-    def __le__(self, other: Version) -> bool:
+    def __le__(self, other: object) -> bool:
+        if not isinstance(other, Version):
+            return NotImplemented
         return bool(self.key <= other.key)
 
-    def __gt__(self, other: Version) -> bool:
+    def __gt__(self, other: object) -> bool:
+        if not isinstance(other, Version):
+            return NotImplemented
         return bool(self.key > other.key)
 
-    def __ge__(self, other: Version) -> bool:
+    def __ge__(self, other: object) -> bool:
+        if not isinstance(other, Version):
+            return NotImplemented
         return bool(self.key >= other.key)
 
     def __str__(self) -> str:
@@ -122,8 +140,8 @@ def parse_version(text: str) -> Version:
             raise VersionParseError(trimmed, "release components must not be empty")
         if not _all_digits(component):
             raise VersionParseError(trimmed, "release components must be numeric")
-        value = int(component)
-        if value > U64_MAX:
+        value = _u64(component)
+        if value is None:
             raise VersionParseError(trimmed, "release component does not fit into u64")
         release.append(value)
     prerelease = _identifiers(trimmed, prerelease_part, "prerelease") if prerelease_part else []

@@ -150,6 +150,21 @@ def test_version_rejections(text: str, detail: str) -> None:
     assert caught.value.message == detail
 
 
+def test_very_long_numbers_are_refused_not_crashed_on() -> None:
+    # Python refuses to convert more than 4300 digits to int; the parser must answer first.
+    with pytest.raises(VersionParseError, match="release component does not fit into u64"):
+        parse_version("1" * 5000)
+    with pytest.raises(VersionParseError, match="prerelease number does not fit into u64"):
+        parse_version("1-" + "9" * 5000)
+    assert parse_version("0" * 5000 + "7") == parse_version("7")  # leading zeros are free
+
+
+def test_versions_compare_only_with_versions() -> None:
+    with pytest.raises(TypeError):
+        assert parse_version("1") < "2"  # type: ignore[operator]
+    assert parse_version("1") != "1"
+
+
 def test_u64_bounds_are_exact() -> None:
     assert parse_version("18446744073709551615").release == (2**64 - 1,)
     assert parse_version("1-18446744073709551615") < parse_version("1-a")
