@@ -219,6 +219,7 @@ class _Builder:
 
     def __init__(self, pool: Callable[[], KnownIds] | None) -> None:
         self.pool = pool
+        self._structs: dict[type, st.SearchStrategy[dict[str, Any]]] = {}
 
     def value(self, info: mi.Type) -> st.SearchStrategy[Any]:
         if isinstance(info, mi.Metadata):
@@ -257,6 +258,18 @@ class _Builder:
         raise TypeError(f"no strategy for wire type {info!r}")
 
     def struct(self, info: mi.StructType) -> st.SearchStrategy[dict[str, Any]]:
+        """One strategy per struct type, deferred while it is built: recursive types (an
+        expression inside an expression) refer to themselves instead of recursing forever."""
+        known = self._structs.get(info.cls)
+        if known is not None:
+            return known
+        built: list[st.SearchStrategy[dict[str, Any]]] = []
+        self._structs[info.cls] = st.deferred(lambda: built[0])
+        built.append(self._struct_now(info))
+        self._structs[info.cls] = built[0]
+        return built[0]
+
+    def _struct_now(self, info: mi.StructType) -> st.SearchStrategy[dict[str, Any]]:
         """Required fields always; optional ones absent, ``null`` (the same, D2) or a value."""
         fields = [
             (f.encode_name, f.required, self.value(_strip_none(f.type)[0])) for f in info.fields

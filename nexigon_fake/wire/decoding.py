@@ -248,6 +248,15 @@ def _check_unknown(info: mi.Type, value: Any, path: str) -> None:
     """Strict mode: refuse keys the action's schema does not know, at any depth."""
     info = _unwrap(info)
     if isinstance(info, mi.UnionType):
+        structs = _struct_options(info)
+        if isinstance(value, dict) and structs and structs[0].tag_field is not None:
+            # A tagged union: only the member the value's tag names (an unknown tag is
+            # msgspec's to refuse).
+            tag = value.get(structs[0].tag_field)
+            for member in structs:
+                if member.tag == tag:
+                    _check_unknown(member, value, path)
+            return
         for option in info.types:
             if not isinstance(_unwrap(option), mi.NoneType):
                 _check_unknown(option, value, path)
@@ -275,7 +284,7 @@ _ERROR = re.compile(r"^(?P<rule>.*?)(?: - at `(?P<path>\$[^`]*)`)?$", re.DOTALL)
 _PATH_PART = re.compile(r"\.([A-Za-z0-9_]+)|\[([^\]]*)\]")
 
 
-def _extra_at(input_type: Any, path: str) -> dict[str, Any]:
+def _extra_at(input_type: Any, path: str, bound: bool) -> dict[str, Any]:
     """The ``Meta.extra`` of the value at a msgspec error path, if any."""
     info: mi.Type = _type_info(input_type)
     extra: dict[str, Any] = {}
@@ -301,13 +310,16 @@ def _extra_at(input_type: Any, path: str) -> dict[str, Any]:
                 info = info.value_type
             else:
                 return {}
-    # Metadata may sit directly on the field or inside an Optional.
+    # Metadata may sit directly on the field or inside an Optional or another union: the
+    # member whose kind of rule msgspec reports (a length is a string's, a bound a number's).
     candidates_info = [info]
     base = _unwrap(info) if not isinstance(info, mi.Metadata) else info
     if isinstance(base, mi.UnionType):
         candidates_info.extend(base.types)
+    wanted = mi.IntType if bound else mi.StrType
     for candidate in candidates_info:
-        if isinstance(candidate, mi.Metadata) and candidate.extra:
+        fits = not isinstance(base, mi.UnionType) or isinstance(_unwrap(candidate), wanted)
+        if isinstance(candidate, mi.Metadata) and candidate.extra and fits:
             extra = dict(candidate.extra)
     return extra
 
@@ -317,7 +329,8 @@ def _invalid(input_type: Any, error: msgspec.ValidationError) -> InvalidError:
     match = _ERROR.match(str(error))
     assert match is not None
     rule, path = match.group("rule"), match.group("path") or "$"
-    extra = _extra_at(input_type, path) if path != "$" else {}
+    bound = "length" not in rule and (">=" in rule or "<=" in rule)
+    extra = _extra_at(input_type, path, bound) if path != "$" else {}
     if "matching regex" in rule and "rule" in extra:
         rule = extra["rule"]
     elif ("length" in rule or ">=" in rule or "<=" in rule) and "message" in extra:

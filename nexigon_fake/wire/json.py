@@ -32,10 +32,8 @@ NAMED_VALUE_PATTERN = "^[a-zA-Z0-9][a-zA-Z0-9._-]*" + END
 U32_MAX = 2**32 - 1
 
 JsonPathKey = Annotated[str, length_rule(0, 256, MSG_PATH_KEY_LENGTH)]
-# The u32 range is checked by ``check_path`` rather than by msgspec: the decoder looks a
-# union's rule message up by field, so a range rule here would report the key's message.
 JsonPathIndex = Annotated[
-    int, msgspec.Meta(extra_json_schema={"minimum": 0, "maximum": U32_MAX, "format": "uint32"})
+    int, msgspec.Meta(ge=0, le=U32_MAX, extra={"message": MSG_PATH_INDEX_RANGE})
 ]
 # Untagged (III.2.4): a string is a member key, an unsigned 32-bit integer an array index;
 # msgspec refuses booleans, floats (even 1.0), null and objects, as serde's u32 does.
@@ -44,7 +42,7 @@ JsonPath: TypeAlias = list[JsonPathSegment]
 
 
 def check_path(path: JsonPath) -> None:
-    """Refuse an index outside u32 (negative or too big), whoever built the path."""
+    """Refuse an index outside u32 in a path built in Python (decoding checks it already)."""
     for segment in path:
         if not isinstance(segment, str) and not 0 <= segment <= U32_MAX:
             raise ValueError(MSG_PATH_INDEX_RANGE)

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import msgspec
 import pytest
@@ -17,8 +18,10 @@ from hypothesis import strategies as st
 
 from nexigon_fake import ActionError, Hub, strategies
 from nexigon_fake.actions import ACTIONS
+from nexigon_fake.testing._builder import _Builder
 from nexigon_fake.wire.decoding import decode_input
 from nexigon_fake.wire.devices import SetDevicePropertyAction, SetDevicePropertySet
+from nexigon_fake.wire.json import JsonExpr, JsonNotExpr
 
 POPULATED = populated_hub()
 BASELINE = POPULATED.snapshot_json()
@@ -192,3 +195,23 @@ check()
         cwd=Path(__file__).parents[2],
         env={**os.environ, "PYTHONPATH": path},
     )
+
+
+def test_inputs_of_a_recursive_type_are_drawn_without_recursing_forever() -> None:
+    """An expression holds expressions: the builder refers back to a type it is building."""
+
+    class Holder(msgspec.Struct):
+        when: JsonExpr
+
+    kinds: set[str] = set()
+
+    @settings(max_examples=150, database=None)
+    @given(_Builder(None).value(msgspec.inspect.type_info(Holder)))
+    def draws(payload: dict[str, Any]) -> None:
+        decoded = msgspec.convert(payload, Holder)
+        kinds.add(payload["when"]["kind"])
+        if isinstance(decoded.when, JsonNotExpr):
+            assert isinstance(payload["when"]["expr"], dict)
+
+    draws()
+    assert len(kinds) > 3

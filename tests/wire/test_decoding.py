@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
 import pytest
 
 from nexigon_fake.errors import (
@@ -11,12 +12,15 @@ from nexigon_fake.errors import (
     MSG_DUPLICATE_KEY,
     MSG_INVALID_AT,
     MSG_JSON_DUPLICATE_KEY,
+    MSG_UNKNOWN_FIELD,
     DuplicateKeyError,
     InvalidError,
     InvalidJsonError,
 )
+from nexigon_fake.wire.common import Action, Empty
 from nexigon_fake.wire.decoding import decode_body, parse_json, parse_json_body
 from nexigon_fake.wire.devices import PublishDeviceEventsAction, SetDeviceNameAction
+from nexigon_fake.wire.json import JsonExpr, JsonNotExpr
 
 DEVICE = "d_MASi45ub7Qe4ZE36UT5G6c"
 EVENT = (
@@ -139,3 +143,31 @@ def test_an_invalid_error_is_formatted_from_rule_and_path() -> None:
     assert (plain.rule, plain.path, plain.status) == (None, None, 400)
     with pytest.raises(TypeError):
         InvalidError()
+
+
+class _Conditioned(Action[Empty]):
+    when: JsonExpr
+
+
+def test_a_strict_hub_checks_a_tagged_union_against_the_member_its_tag_names() -> None:
+    valid = b'{"when":{"kind":"Not","expr":{"kind":"Get","expr":{"kind":"Current"},"path":[]}}}'
+    decoded = decode_body(_Conditioned, valid, strict=True)
+    assert isinstance(decoded.when, JsonNotExpr)
+    stray = b'{"when":{"kind":"Not","expr":{"kind":"Literal","value":1,"extra":2}}}'
+    with pytest.raises(InvalidError) as caught:
+        decode_body(_Conditioned, stray, strict=True)
+    assert (caught.value.rule, caught.value.path) == (
+        MSG_UNKNOWN_FIELD.format(field="extra"),
+        "$.when.expr",
+    )
+
+
+def test_a_length_rule_and_a_bound_in_one_union_each_report_their_own_message() -> None:
+    too_long = {"when": {"kind": "Get", "expr": {"kind": "Current"}, "path": ["k" * 257]}}
+    with pytest.raises(InvalidError) as caught:
+        decode_body(_Conditioned, msgspec.json.encode(too_long), strict=False)
+    assert caught.value.rule == "JSON path key segment must be at most 256 characters."
+    negative = {"when": {"kind": "Get", "expr": {"kind": "Current"}, "path": [-1]}}
+    with pytest.raises(InvalidError) as caught:
+        decode_body(_Conditioned, msgspec.json.encode(negative), strict=False)
+    assert caught.value.rule == "JSON path index segment must be between 0 and 4294967295."

@@ -174,11 +174,11 @@ def test_path_segments_of_other_types_are_refused(segment: Any) -> None:
 def test_path_indexes_outside_u32_are_refused(segment: int) -> None:
     assert refusal({"when": {"kind": "Get", "expr": CUR, "path": [segment]}}) == (
         "JSON path index segment must be between 0 and 4294967295.",
-        "$.when",
+        "$.when.path[0]",
     )
     assert refusal({"mutation": {"mutation": "Remove", "path": [segment]}}) == (
         "JSON path index segment must be between 0 and 4294967295.",
-        "$.mutation",
+        "$.mutation.path[0]",
     )
     with pytest.raises(ValueError, match="JSON path index segment"):
         JsonRemoveMutation(path=[segment])
