@@ -8,10 +8,10 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import msgspec
 import pytest
-from contract_support import populated_hub, restoring, scaled
 from hypothesis import Phase, find, given, settings
 from hypothesis import strategies as st
 
@@ -19,6 +19,7 @@ from nexigon_fake import ActionError, Hub, strategies
 from nexigon_fake.actions import ACTIONS
 from nexigon_fake.wire.decoding import decode_input
 from nexigon_fake.wire.devices import SetDevicePropertyAction, SetDevicePropertySet
+from tests.testing.contract_support import populated_hub, restoring, scaled
 
 POPULATED = populated_hub()
 BASELINE = POPULATED.snapshot_json()
@@ -37,7 +38,7 @@ def test_every_generated_payload_passes_the_strict_input_schema(action: str, dat
 
 @scaled(25)
 @given(call=strategies.any_action(hub=POPULATED))
-def test_a_generated_call_never_fails_input_validation(call: tuple[str, dict]):
+def test_a_generated_call_never_fails_input_validation(call: tuple[str, dict[str, Any]]):
     """Schema-valid input may still break a rule of the state (a duplicate, OTLP without an
     endpoint), but never the decoder's: no message points into the payload."""
     with restoring(POPULATED, BASELINE):
