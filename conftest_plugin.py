@@ -21,9 +21,10 @@ if TYPE_CHECKING:  # the plugin stays import-light: these load inside fixtures
     import httpx
 
     from nexigon_fake.hub import Hub
-    from nexigon_fake.testing.plugin.devices import SimulatedDevice
+    from nexigon_fake.testing.plugin.devices import SimulatedDevice as SimulatedDevice
     from nexigon_fake.testing.plugin.hubs import FreshHubs
-    from nexigon_fake.testing.plugin.server import LiveServer, NexigonServer
+    from nexigon_fake.testing.plugin.server import LiveServer
+    from nexigon_fake.testing.plugin.server import NexigonServer as NexigonServer
 
 try:  # async fixtures need pytest-asyncio; everything else works without it
     import pytest_asyncio

@@ -7,10 +7,10 @@ from collections.abc import AsyncIterator, Iterator
 import httpx
 import pytest
 import pytest_asyncio
-from hub_clients import in_process_client
-from live_server import LiveServer, start_server, stop_server
 
 from nexigon_fake import Hub
+from tests.hub_clients import in_process_client
+from tests.live_server import LiveServer, start_server, stop_server
 
 
 @pytest.fixture

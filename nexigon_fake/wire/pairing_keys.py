@@ -1,8 +1,8 @@
 """Inputs and outputs of the device pairing-key actions of ``projects``, named as upstream.
 
-The pairing key's format (D31) is one rule past the field rules: 10 Crockford base32
-characters once one dash is removed and the key upper-cased. ``normalize_pairing_key`` is that
-rule; the handler applies it after decoding, so every field rule is reported first (D17).
+The pairing key's format (D31): 10 Crockford base32 characters once one dash is removed and
+the key upper-cased. The field's pattern states it, with the size rule's message, so it is
+reported in field order; ``normalize_pairing_key`` gives the stored form.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from nexigon_fake.errors import MSG_PAIRING_KEY_FORMAT
-from nexigon_fake.ids import CROCKFORD_ALPHABET
+from nexigon_fake.ids import CROCKFORD_ALPHABET, END
 from nexigon_fake.wire.common import (
     Action,
     DeploymentToken,
@@ -41,9 +41,21 @@ PairingKeyValidity = Annotated[
         1, MAX_VALIDITY_SECS, "Pairing key validity must be between 1 second and 10 minutes."
     ),
 ]
-PairingKeyText = Annotated[str, length_rule(10, 11, MSG_PAIRING_KEY_FORMAT)]
-
 _ALPHABET = frozenset(CROCKFORD_ALPHABET)
+_CHARACTER = "[" + CROCKFORD_ALPHABET + CROCKFORD_ALPHABET.lower() + "]"
+# Ten alphabet characters, either case, with at most one dash anywhere: the format rule in the
+# schema too, so the published document and the test kit's strategies know what a key is.
+PAIRING_KEY_PATTERN = f"^(?:{_CHARACTER}{{10}}|(?={_CHARACTER}*-{_CHARACTER}*$).{{11}})" + END
+PairingKeyText = Annotated[
+    str,
+    length_rule(
+        10,
+        11,
+        MSG_PAIRING_KEY_FORMAT,
+        pattern=PAIRING_KEY_PATTERN,
+        rule=MSG_PAIRING_KEY_FORMAT,
+    ),
+]
 
 
 def normalize_pairing_key(text: str) -> str | None:

@@ -9,20 +9,10 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from state.helpers import (
-    connect,
-    disconnect,
-    fingerprint,
-    make_device,
-    make_organization,
-    make_project,
-    make_token,
-    set_property,
-)
 
 from nexigon_fake import Hub
 from nexigon_fake.actions import ACTIONS
-from nexigon_fake.commands.invocations import COMMAND_ACTION, MAX_ERROR_CHARS
+from nexigon_fake.commands.invocations import MAX_ERROR_CHARS
 from nexigon_fake.commands.running import LOG_TAIL_MAX_BYTES
 from nexigon_fake.errors import (
     MSG_COMMAND_BINARY_FRAME,
@@ -35,9 +25,20 @@ from nexigon_fake.errors import (
     InvalidError,
     NotFoundError,
 )
+from nexigon_fake.toolkit.faults import COMMAND_ACTION
 from nexigon_fake.upstream import UPSTREAM_ACTIONS
 from nexigon_fake.wire.actor import DeviceActor, OrganizationApiTokenActor, UserTokenActor
 from nexigon_fake.wire.credentials import Credentials
+from tests.state.helpers import (
+    connect,
+    disconnect,
+    fingerprint,
+    make_device,
+    make_organization,
+    make_project,
+    make_token,
+    set_property,
+)
 
 Frame = dict[str, Any]
 
@@ -596,7 +597,7 @@ async def test_output_that_is_not_json(hub: Hub, device: str) -> None:
         (frame("echo", timeoutSecs=2**32), "Expected `int` <= 4294967295"),
         (frame("echo", timeoutSecs="5"), "Expected `int | null`, got `str`"),
         (frame("echo", streamLog="yes"), "Expected `bool | null`, got `str`"),
-        (frame(7), "Expected `str`, got `int` (at `$.command`)"),
+        (frame(7), "Expected `str`, got `int` (at `$.command`)"),  # type: ignore[arg-type]
         (b'{"type":"Invoke","command":"echo","input":1}', MSG_COMMAND_BINARY_FRAME),
     ],
 )

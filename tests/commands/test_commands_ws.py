@@ -9,13 +9,11 @@ from typing import Any
 
 import httpx
 import pytest
-from state.helpers import fingerprint, make_organization, make_token
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from conftest_plugin import NexigonServer, SimulatedDevice
 from nexigon_fake import Hub
-from nexigon_fake.commands.invocations import COMMAND_ACTION
 from nexigon_fake.errors import (
     MSG_BAD_AUTH_HEADER,
     MSG_COMMAND_BINARY_FRAME,
@@ -24,6 +22,8 @@ from nexigon_fake.errors import (
     InvalidError,
 )
 from nexigon_fake.serve.app import MAX_CLOSE_REASON_BYTES, _close_reason
+from nexigon_fake.toolkit.faults import COMMAND_ACTION
+from tests.state.helpers import fingerprint, make_organization, make_token
 
 MakeDevice = Callable[..., SimulatedDevice]
 RECV_LIMIT_SECS = 30  # a bound against a hung test, never a wait for something to happen

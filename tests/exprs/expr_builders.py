@@ -3,6 +3,7 @@ shared by the tests of ``nexigon_fake.exprs``."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
@@ -97,7 +98,7 @@ def remove(*path: JsonPathSegment) -> JsonRemoveMutation:
     return JsonRemoveMutation(path=list(path))
 
 
-ORDERED = {
+ORDERED: dict[str, Callable[..., JsonExpr]] = {
     "LessThan": JsonLessThanExpr,
     "LessThanOrEquals": JsonLessThanOrEqualsExpr,
     "GreaterThan": JsonGreaterThanExpr,

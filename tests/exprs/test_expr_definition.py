@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from expr_builders import (
+
+from nexigon_fake.errors import InvalidError
+from nexigon_fake.exprs import check_definition
+from nexigon_fake.wire.json import JsonExpr, JsonMutation, JsonPathSegment
+from tests.exprs.expr_builders import (
     and_,
     cur,
     eq,
@@ -18,10 +22,6 @@ from expr_builders import (
     set_,
     version,
 )
-
-from nexigon_fake.errors import InvalidError
-from nexigon_fake.exprs import check_definition
-from nexigon_fake.wire.json import JsonExpr, JsonMutation, JsonPathSegment
 
 
 def refusal(root: JsonExpr | JsonMutation, path: str = "$.steps[0].when") -> tuple[str, str]:

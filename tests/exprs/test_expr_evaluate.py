@@ -6,7 +6,18 @@ from fractions import Fraction
 from typing import Any
 
 import pytest
-from expr_builders import (
+from hypothesis import given
+from hypothesis import strategies as st
+
+from nexigon_fake.exprs import (
+    NO_CURRENT,
+    EvaluationError,
+    Missing,
+    evaluate,
+    evaluate_condition,
+)
+from nexigon_fake.wire.json import JsonExpr
+from tests.exprs.expr_builders import (
     ORDERED,
     SAMPLES,
     and_,
@@ -26,17 +37,6 @@ from expr_builders import (
     or_,
     version,
 )
-from hypothesis import given
-from hypothesis import strategies as st
-
-from nexigon_fake.exprs import (
-    NO_CURRENT,
-    EvaluationError,
-    Missing,
-    evaluate,
-    evaluate_condition,
-)
-from nexigon_fake.wire.json import JsonExpr
 
 BOOM = cur()  # fails with an EvaluationError wherever it is evaluated outside a mutation
 CURRENT_ERROR = "`Current` is only valid inside a mutation."

@@ -6,12 +6,22 @@ import copy
 from typing import Any
 
 import pytest
-from expr_builders import SAMPLES, cur, get, json_values, lit, merge, named, remove, set_
 from hypothesis import given
 from hypothesis import strategies as st
 
 from nexigon_fake.exprs import EvaluationError, apply_mutation
 from nexigon_fake.wire.json import JsonMutation, JsonPathSegment
+from tests.exprs.expr_builders import (
+    SAMPLES,
+    cur,
+    get,
+    json_values,
+    lit,
+    merge,
+    named,
+    remove,
+    set_,
+)
 
 
 def apply(mutation: JsonMutation, current: Any, names: dict[str, Any] | None = None) -> Any:

@@ -21,9 +21,9 @@ from collections.abc import Iterator
 import httpx  # noqa: F401  (imported once for every in-process inner run)
 import pytest
 import uvicorn  # noqa: F401
-from live_server import LiveServer, start_server, stop_server
 
 import nexigon_fake.serve.app  # noqa: F401
+from tests.live_server import LiveServer, start_server, stop_server
 
 with contextlib.suppress(ModuleNotFoundError):  # the SDK needs Python 3.12
     import nexigon_hub_sdk.api_types.organizations

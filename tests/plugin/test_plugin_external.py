@@ -12,7 +12,8 @@ from typing import Any
 
 import httpx
 import pytest
-from live_server import LiveServer
+
+from tests.live_server import LiveServer
 
 pytest_plugins = ["pytester"]
 

@@ -73,17 +73,17 @@ class Sdk:
         return await self._settle(self.client.invoke_device_command(device_id, command, **options))
 
     async def frames(self, device_id: str, command: str, **options: Any) -> list[Any]:
-        stream = self.client.stream_device_command(device_id, command, **options)
         if isinstance(self.client, AsyncClient):
-            async with stream as frames:
+            async with self.client.stream_device_command(device_id, command, **options) as frames:
                 return [frame async for frame in frames]
-        with stream as frames:
+        with self.client.stream_device_command(device_id, command, **options) as frames:
             return list(frames)
 
     async def close(self) -> None:
-        await self._settle(
-            self.client.aclose() if isinstance(self.client, AsyncClient) else self.client.close()
-        )
+        if isinstance(self.client, AsyncClient):
+            await self.client.aclose()
+        else:
+            self.client.close()
 
     async def manifest(self, device_id: str) -> list[tuple[Any, ...]]:
         action = devices.QueryDeviceCommandsAction(device_id=device_id)

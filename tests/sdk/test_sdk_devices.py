@@ -8,6 +8,7 @@ are checked against SEMANTICS.md (Part I decisions, Part II §6, §8-§13, §15)
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from nexigon_hub_sdk.api_types import actor, devices, projects, properties
@@ -528,7 +529,7 @@ def test_unregister_connection_ends_it_once_with_the_first_reason(sdk):
     assert log.node_id == sdk.node_id(1)
     assert log.connected_at == START
     assert log.ended_at == "2026-05-04T07:00:42Z"
-    assert log.end_reason.root == "NodeCrashed"
+    assert log.end_reason is not None and log.end_reason.root == "NodeCrashed"
     assert log.duration_secs == 42
     assert _details(sdk, device_id).is_connected is False
 
@@ -649,7 +650,7 @@ def test_proxy_token_with_hostname_port_and_redirect(sdk):
 
 def test_issue_proxy_token_validates_its_inputs(sdk):
     device_id = sdk.create_device(sdk.create_project())
-    for fields in [
+    bad_fields: list[dict[str, Any]] = [
         {"port": 0},
         {"port": 65536},
         {"hostname": ""},
@@ -657,7 +658,8 @@ def test_issue_proxy_token_validates_its_inputs(sdk):
         {"hostname": "under_score.example.com"},
         {"valid_for_secs": 0},
         {"redirect": ""},
-    ]:
+    ]
+    for fields in bad_fields:
         action = devices.IssueDeviceHttpProxyTokenAction(device_id=device_id, **fields)
         sdk.rejects(action, "Invalid", 400)
 
@@ -793,6 +795,7 @@ def test_set_property_protected_flag_is_kept_when_omitted(sdk):
 
 def test_set_property_accepts_any_json_value_and_validates_the_name(sdk):
     device_id = sdk.create_device(sdk.create_project())
+    value: Any
     for n, value in enumerate([None, 0, 2.5, "text", True, [1, "two", None], {"a": {"b": []}}]):
         assert isinstance(_set(sdk, device_id, f"v{n}", value), devices.SetDevicePropertyOutput_Set)
         assert _get(sdk, device_id, f"v{n}").value == value
@@ -927,7 +930,7 @@ def test_device_audit_log_holds_only_this_devices_events_newest_first(sdk):
     me = sdk.execute(actor.GetActorAction()).actor
     for event in output.events:
         assert re.fullmatch(rf"audit_ev_\d{{8}}-\d{{4}}-{B58}{{8}}", event.event_id)
-        assert event.data["deviceId"] == device_id
+        assert isinstance(event.data, dict) and event.data["deviceId"] == device_id
         assert event.actor == me
         assert event.action is not None
         assert re.fullmatch(rf"audit_act_\d{{8}}-\d{{4}}-{B58}{{8}}", event.action.action_id)
@@ -942,7 +945,7 @@ def test_device_audit_log_holds_only_this_devices_events_newest_first(sdk):
 # devices_QueryCommands
 
 
-MANIFEST = {
+MANIFEST: dict[str, Any] = {
     "commands": [
         {
             "name": "reboot",

@@ -12,12 +12,12 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 import pytest_asyncio
-from http_helpers import ACTION_PATH, assert_action_error
 from starlette.applications import Starlette
 from starlette.routing import Mount
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from nexigon_fake import Hub, create_app
+from tests.serve.http_helpers import ACTION_PATH, assert_action_error
 
 pytestmark = pytest.mark.asyncio
 
@@ -46,9 +46,9 @@ class Tagging:
         if scope["type"] == "http":
             self.seen.append(scope["path"])
 
-        async def tagged(message: dict[str, object]) -> None:
+        async def tagged(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = list(message["headers"])  # type: ignore[call-overload]
+                headers = list(message["headers"])
                 message = {**message, "headers": [*headers, (b"x-tagged", b"yes")]}
             await send(message)
 
@@ -170,10 +170,15 @@ SCENARIOS: dict[str, list[tuple[str, bytes, dict[str, str]]]] = {
 }
 
 
-async def _answers(app: ASGIApp, hub: Hub, calls: list[tuple[str, bytes, dict[str, str]]]) -> list:
+Answer = tuple[int, list[tuple[str, str]], bytes]
+
+
+async def _answers(
+    app: ASGIApp, hub: Hub, calls: list[tuple[str, bytes, dict[str, str]]]
+) -> list[Answer]:
     transport = httpx.ASGITransport(app=app)
     headers = {"Authorization": f"Bearer {hub.admin_token}", "Content-Type": "application/json"}
-    answers = []
+    answers: list[Answer] = []
     async with httpx.AsyncClient(
         transport=transport, base_url="http://hub.test", headers=headers
     ) as http:

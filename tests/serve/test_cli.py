@@ -11,7 +11,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from live_server import LiveServer, start_server, stop_server
+
+from tests.live_server import LiveServer, start_server, stop_server
 
 BASE58 = "[1-9A-HJ-NP-Za-km-z]"
 ACTIONS = "/api/v1/actions/invoke/"

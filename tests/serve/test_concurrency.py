@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
-from state.helpers import base58
 
 from nexigon_fake import Hub
+from tests.state.helpers import base58
 
 ACTION = "/api/v1/actions/invoke/"
 THREADS = 20

@@ -8,7 +8,10 @@ from typing import Any
 import httpx
 import pytest
 import pytest_asyncio
-from http_helpers import (
+
+from nexigon_fake import Hub, create_app
+from nexigon_fake.actions import ACTIONS
+from tests.serve.http_helpers import (
     CONNECTION_ID,
     NODE_ID,
     Fixture,
@@ -17,9 +20,6 @@ from http_helpers import (
     make_device,
     ok,
 )
-
-from nexigon_fake import Hub, create_app
-from nexigon_fake.actions import ACTIONS
 
 
 @pytest_asyncio.fixture

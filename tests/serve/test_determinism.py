@@ -10,10 +10,16 @@ from typing import Any
 
 import httpx
 import pytest
-from http_helpers import ACTION_PATH, BASE58, CERT_FINGERPRINT, FINGERPRINT, OTHER_FINGERPRINT
-from hub_clients import in_process_client
 
 from nexigon_fake import Hub
+from tests.hub_clients import in_process_client
+from tests.serve.http_helpers import (
+    ACTION_PATH,
+    BASE58,
+    CERT_FINGERPRINT,
+    FINGERPRINT,
+    OTHER_FINGERPRINT,
+)
 
 NODE = "cluster_node_syuMNmPfYetW5v6JXmj54o"
 CONNECTION = "d_conn_yNoVKf58ZTBqNAYT3j5qcd"

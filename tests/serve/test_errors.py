@@ -11,7 +11,11 @@ from typing import Any
 import httpx
 import pytest
 import pytest_asyncio
-from http_helpers import (
+
+from nexigon_fake import Hub, create_app
+from nexigon_fake.actions import ACTIONS
+from tests.hub_clients import in_process_client
+from tests.serve.http_helpers import (
     ACTION_PATH,
     CERT_FINGERPRINT,
     CONNECTION_ID,
@@ -24,10 +28,6 @@ from http_helpers import (
     make_device,
     ok,
 )
-from hub_clients import in_process_client
-
-from nexigon_fake import Hub, create_app
-from nexigon_fake.actions import ACTIONS
 
 MiB = 1024 * 1024
 

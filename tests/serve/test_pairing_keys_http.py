@@ -9,7 +9,11 @@ from typing import Any
 import httpx
 import pytest
 import pytest_asyncio
-from http_helpers import (
+
+from nexigon_fake import Hub, create_app
+from nexigon_fake.errors import MSG_PAIRING_KEY_FORMAT, MSG_PAIRING_KEY_REFUSED
+from tests.live_server import LiveServer
+from tests.serve.http_helpers import (
     ACTION_PATH,
     FINGERPRINT,
     OTHER_FINGERPRINT,
@@ -18,10 +22,6 @@ from http_helpers import (
     make_device,
     ok,
 )
-from live_server import LiveServer
-
-from nexigon_fake import Hub, create_app
-from nexigon_fake.errors import MSG_PAIRING_KEY_FORMAT, MSG_PAIRING_KEY_REFUSED
 
 REDEEM = ACTION_PATH + "projects_RedeemDevicePairingKey"
 AGENT_HEADERS = {"Content-Type": "application/json"}

@@ -7,7 +7,9 @@ from typing import Any
 import httpx
 import pytest
 import pytest_asyncio
-from http_helpers import (
+
+from nexigon_fake import Hub
+from tests.serve.http_helpers import (
     CERT_FINGERPRINT,
     CONNECTION_ID,
     EVENT_ID,
@@ -22,8 +24,6 @@ from http_helpers import (
     ok,
     walk,
 )
-
-from nexigon_fake import Hub
 
 # Required JsonValue fields may be null (D3); nothing else may, except inside JSON values.
 NULLABLE_KEYS = frozenset({"value", "body", "claims", "data"})
@@ -547,11 +547,11 @@ async def test_create_outputs_and_actors_are_tagged(
 async def test_enums_are_written_as_upstream(client: httpx.AsyncClient, setup: Fixture) -> None:
     device = {"deviceId": setup.device_id}
     project = {"projectId": setup.project_id}
-    for index, status in enumerate(["Pending", "Active", "Rejected", "Revoked", "Conflict"]):
+    for index, kind in enumerate(["Pending", "Active", "Rejected", "Revoked", "Conflict"]):
         certificate = await ok(
             client,
             "devices_AddCertificate",
-            {**device, "fingerprint": CERT_FINGERPRINT[:-2] + f"{index:02X}", "status": status},
+            {**device, "fingerprint": CERT_FINGERPRINT[:-2] + f"{index:02X}", "status": kind},
         )
         assert certificate["certificateId"]
     details = await ok(client, "devices_GetDetails", device)

@@ -24,7 +24,7 @@ def base58(length: int, seed: int | None = None) -> str:
     """A deterministic base58 string of ``length`` characters, distinct per call."""
     number = next(_counter) if seed is None else seed
     digest = hashlib.sha256(f"raw-{number}".encode()).digest()
-    chars = []
+    chars: list[str] = []
     while len(chars) < length:
         for byte in digest:
             chars.append(BASE58[byte % 58])

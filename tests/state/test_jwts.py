@@ -265,7 +265,7 @@ def test_proxy_token_custom_hostname_and_port(hub: Hub) -> None:
 
 def test_proxy_token_input_rules(hub: Hub) -> None:
     device = setup(hub)
-    for bad in [
+    bad_inputs: list[dict[str, Any]] = [
         {"hostname": ""},
         {"hostname": "-leading.example.com"},
         {"hostname": "under_score.example"},
@@ -274,7 +274,8 @@ def test_proxy_token_input_rules(hub: Hub) -> None:
         {"port": 65536},
         {"redirect": ""},
         {"redirect": "https://x/" + "a" * 2048},
-    ]:
+    ]
+    for bad in bad_inputs:
         raises("Invalid", 400, issue_proxy, hub, device, **bad)
     issue_proxy(hub, device, port=65535, hostname="a" * 253, redirect="r")
 

@@ -285,11 +285,14 @@ def test_the_size_rule_counts_10_to_11(hub: Hub, text: str) -> None:
     assert MSG_PAIRING_KEY_FORMAT in error.message
 
 
-def test_field_rules_come_before_the_normalization(hub: Hub) -> None:
-    """A bad fingerprint or device name is reported before a key that does not normalize."""
+def test_the_key_format_is_the_key_fields_own_rule_reported_in_field_order(hub: Hub) -> None:
+    """The format is a rule of the ``pairingKey`` field (its schema pattern), so it comes
+    before the rules of the fields after it; a well-formed key lets those speak."""
     error = raises("Invalid", 400, redeem, hub, "OOOO-OOOOOO", "d_sk_short")
+    assert MSG_PAIRING_KEY_FORMAT in error.message
+    error = raises("Invalid", 400, redeem, hub, "ABCD-123456", "d_sk_short")
     assert "device fingerprint" in error.message
-    error = raises("Invalid", 400, redeem, hub, "OOOO-OOOOOO", fingerprint(), deviceName="")
+    error = raises("Invalid", 400, redeem, hub, "ABCD-123456", fingerprint(), deviceName="")
     assert "Device name must be between 1 and 128 characters." in error.message
 
 

@@ -164,6 +164,7 @@ def test_hostname_from_system_info(hub: Hub) -> None:
     assert "hostname" not in project_device(hub, project, device)
     set_property(hub, device, INFO, {"hostname": "rpi-lab-1", "arch": "arm64"})
     assert project_device(hub, project, device)["hostname"] == "rpi-lab-1"
+    value: Any
     for value in ["rpi-lab-1", {"hostname": 7}, {"hostname": None}, {"name": "x"}, None, []]:
         set_property(hub, device, INFO, value)
         assert "hostname" not in project_device(hub, project, device), value

@@ -17,11 +17,11 @@ from .helpers import (
 NAME = "com.example.config"
 
 
-def get(hub: Hub, device_id: str, name: str = NAME, token: str | None = None, **kw: object):
+def get(hub: Hub, device_id: str, name: str = NAME, token: str | None = None, **kw: str | None):
     return hub.invoke("devices_GetProperty", {"deviceId": device_id, "name": name}, token, **kw)
 
 
-def remove(hub: Hub, device_id: str, name: str = NAME, token: str | None = None, **kw: object):
+def remove(hub: Hub, device_id: str, name: str = NAME, token: str | None = None, **kw: str | None):
     return hub.invoke("devices_RemoveProperty", {"deviceId": device_id, "name": name}, token, **kw)
 
 

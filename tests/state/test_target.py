@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from nexigon_fake import Hub, NotFoundError
-from nexigon_fake.state.target import resolve_target
+from nexigon_fake.state.target import Scope, resolve_target
 from nexigon_fake.wire.devices import GetDeviceDetailsAction
 
 FINGERPRINT = "d_sk_" + "T" * 44
@@ -26,11 +26,12 @@ def test_a_certificate_and_a_connection_resolve_to_their_device_project_and_orga
     hub.devices.register_connection(
         device_id=device_id, node_id=hub.ids.flat("cluster_node"), connection_id=connection_id
     )
-    for scope, entity_id in [
+    scopes: list[tuple[Scope, str]] = [
         ("device", device_id),
         ("certificate", certificate_id),
         ("connection", connection_id),
-    ]:
+    ]
+    for scope, entity_id in scopes:
         target = resolve_target(hub.store, scope, entity_id, None)
         assert (target.organization_id, target.project_id, target.device_id) == (
             organization_id,

@@ -14,6 +14,7 @@ meets 404 most of the time, and "valid data must be accepted" would only measure
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import schemathesis
 from hypothesis import HealthCheck, settings
@@ -50,5 +51,5 @@ CHECKS = [
     # design (events with JSON bodies), and that is what it should send.
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-def test_operation(case: schemathesis.Case) -> None:
+def test_operation(case: schemathesis.Case[Any]) -> None:
     case.call_and_validate(headers={"Authorization": f"Bearer {HUB.admin_token}"}, checks=CHECKS)

@@ -4,12 +4,12 @@ with every response validated against the served OpenAPI document."""
 from __future__ import annotations
 
 import httpx
-from contract_support import openapi_response_check, scaled, without_shrinking
 from hypothesis.stateful import run_state_machine_as_test
 
 from nexigon_fake import Hub
 from nexigon_fake.testing.clients import FakeHttpClient, InProcessClient
 from nexigon_fake.testing.contract.machine import contract_machine, contract_settings
+from tests.testing.contract_support import openapi_response_check, scaled, without_shrinking
 
 
 def test_the_contract_holds_in_process():

@@ -7,12 +7,12 @@ from typing import Any
 
 import httpx
 import pytest
-from contract_support import populated_hub, restoring, scaled
 from hypothesis import given
 from hypothesis import strategies as st
 
 from nexigon_fake import ActionError, Credentials, Hub, create_app, strategies
 from nexigon_fake.serve.transport import InProcessTransport
+from tests.testing.contract_support import populated_hub, restoring, scaled
 
 # Calls that make entities, drawn as often as all the others together, so that sequences
 # grow something for the other calls to hit.

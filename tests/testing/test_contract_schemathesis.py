@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from contract_support import scaled
+from tests.testing.contract_support import scaled
 
 CASES = Path(__file__).with_name("schemathesis_cases.py")
 

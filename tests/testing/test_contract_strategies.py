@@ -12,7 +12,6 @@ from typing import Any
 
 import msgspec
 import pytest
-from contract_support import populated_hub, restoring, scaled
 from hypothesis import Phase, find, given, settings
 from hypothesis import strategies as st
 
@@ -22,6 +21,7 @@ from nexigon_fake.testing._builder import _Builder
 from nexigon_fake.wire.decoding import decode_input
 from nexigon_fake.wire.devices import SetDevicePropertyAction, SetDevicePropertySet
 from nexigon_fake.wire.json import JsonExpr, JsonNotExpr
+from tests.testing.contract_support import populated_hub, restoring, scaled
 
 POPULATED = populated_hub()
 BASELINE = POPULATED.snapshot_json()
@@ -40,7 +40,7 @@ def test_every_generated_payload_passes_the_strict_input_schema(action: str, dat
 
 @scaled(25)
 @given(call=strategies.any_action(hub=POPULATED))
-def test_a_generated_call_never_fails_input_validation(call: tuple[str, dict]):
+def test_a_generated_call_never_fails_input_validation(call: tuple[str, dict[str, Any]]):
     """Schema-valid input may still break a rule of the state (a duplicate, OTLP without an
     endpoint), but never the decoder's: no message points into the payload."""
     with restoring(POPULATED, BASELINE):

@@ -6,7 +6,12 @@ import time
 from typing import Any
 
 import pytest
-from state.helpers import (
+
+from nexigon_fake import Hub
+from nexigon_fake.errors import ActionError, InvalidError
+from nexigon_fake.wire.actor import DeviceActor
+from nexigon_fake.wire.credentials import Credentials
+from tests.state.helpers import (
     fingerprint,
     make_device,
     make_project,
@@ -14,11 +19,6 @@ from state.helpers import (
     raises,
     set_property,
 )
-
-from nexigon_fake import Hub
-from nexigon_fake.errors import ActionError, InvalidError
-from nexigon_fake.wire.actor import DeviceActor
-from nexigon_fake.wire.credentials import Credentials
 
 MISSING_DEVICE = "d_" + "1" * 22
 

@@ -7,14 +7,6 @@ import json
 
 import httpx
 import pytest
-from state.helpers import (
-    fingerprint,
-    make_device,
-    make_project,
-    make_token,
-    raises,
-    set_property,
-)
 
 from nexigon_fake import Hub, create_app
 from nexigon_fake.ids import public_id
@@ -22,6 +14,14 @@ from nexigon_fake.serve.transport import InProcessTransport
 from nexigon_fake.toolkit.journal import JournalEntry
 from nexigon_fake.wire.actor import AnonymousActor, DeviceActor, UserTokenActor
 from nexigon_fake.wire.credentials import Credentials
+from tests.state.helpers import (
+    fingerprint,
+    make_device,
+    make_project,
+    make_token,
+    raises,
+    set_property,
+)
 
 MISSING_DEVICE = "d_" + "1" * 22
 

@@ -9,7 +9,13 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from state.helpers import (
+
+from nexigon_fake import Hub
+from nexigon_fake.errors import ActionError, InvalidError
+from nexigon_fake.toolkit.snapshot import Baseline
+from nexigon_fake.wire.actor import DeviceActor
+from nexigon_fake.wire.credentials import Credentials
+from tests.state.helpers import (
     add_certificate,
     cert_fingerprint,
     connect,
@@ -25,12 +31,6 @@ from state.helpers import (
     raises,
     set_property,
 )
-
-from nexigon_fake import Hub
-from nexigon_fake.errors import ActionError, InvalidError
-from nexigon_fake.toolkit.snapshot import Baseline
-from nexigon_fake.wire.actor import DeviceActor
-from nexigon_fake.wire.credentials import Credentials
 
 MISSING_DEVICE = "d_" + "1" * 22
 NODE = "cluster_node_" + "9" * 22
