@@ -229,6 +229,14 @@ _SPECS: list[ActionSpec[Any, Any]] = [
                _repository("admin"), "Delete a repository."),
     ActionSpec("repositories_QueryLinkedProjects", repositories.query_linked_projects,
                _repository(), "Query the projects a repository is linked to."),
+    # HEAD repository shapes (D43, C39)
+    ActionSpec("organizations_QueryRepositories", organizations.query_repositories,
+               _organization(), "Query the repositories of an organization."),
+    ActionSpec("repositories_SetDisplayName", repositories.set_display_name,
+               _repository("admin"), "Set the display name of a repository."),
+    ActionSpec("repositories_SetSlug", repositories.set_slug,
+               _repository("admin"), "Set the slug of a repository.",
+               differs="Slugs need no `public_repositories` subscription feature."),
 ]
 # fmt: on
 

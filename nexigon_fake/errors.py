@@ -218,3 +218,13 @@ MSG_COMMAND_BAD_TIMEOUT = (
     "`timeout_secs` of command `{command}` must be an integer from 0 to {limit}, not {got!r}."
 )
 MSG_COMMAND_LOG_NOT_TEXT = "log() takes strings, not {got}."
+
+# HEAD shapes (SEMANTICS-HEAD C6, D42, D43).
+MSG_UNSIGNED_RANGE = "Expected an unsigned {bits}-bit integer (0 to {maximum})."
+MSG_PROXY_HOSTNAME_IS_HUB = "Hostname must differ from the Nexigon Hub hostname."
+MSG_REPOSITORY_NAME_ONE_OF = (
+    "Send exactly one of `displayName` and `name` (the SDK 0.0.1 spelling of `displayName`)."
+)
+MSG_PROPERTY_VERSION_EXHAUSTED = (
+    "Property `{name}` is at the highest version ({version}) and cannot be set again."
+)

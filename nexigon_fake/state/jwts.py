@@ -11,8 +11,10 @@ from typing import Any
 import jwt
 import msgspec
 
+from nexigon_fake.errors import MSG_PROXY_HOSTNAME_IS_HUB, InvalidError
 from nexigon_fake.ids import base36_label
 from nexigon_fake.state.store import Context
+from nexigon_fake.wire.actor import Actor
 from nexigon_fake.wire.devices import (
     IssueDeviceHttpProxyTokenAction,
     IssueDeviceHttpProxyTokenOutput,
@@ -94,7 +96,10 @@ def validate_device_token(
 def issue_http_proxy_token(
     ctx: Context, request: IssueDeviceHttpProxyTokenAction
 ) -> IssueDeviceHttpProxyTokenOutput:
+    """A custom hostname may be any DNS name but the hub's own (D42, C42; subdomains are fine)."""
     device = ctx.store.device(request.device_id)
+    if request.hostname is not None and _same_host(request.hostname, ctx.store.options.domain):
+        raise InvalidError(rule=MSG_PROXY_HOSTNAME_IS_HUB, path="$.hostname")
     hostname = request.hostname or default_proxy_hostname(ctx, device.device_id)
     extra: dict[str, Any] = {
         "hostname": hostname,
@@ -107,8 +112,23 @@ def issue_http_proxy_token(
     return IssueDeviceHttpProxyTokenOutput(jwt=token, url=f"https://{hostname}/?token={token}")
 
 
+def _same_host(hostname: str, domain: str) -> bool:
+    """Equal as DNS names: case-insensitive, one trailing dot (the root) ignored on each side."""
+    return hostname.removesuffix(".").lower() == domain.removesuffix(".").lower()
+
+
 def _actor_claim(ctx: Context) -> Any:
     return msgspec.to_builtins(ctx.actor)
+
+
+def _issuer(claims: dict[str, Any]) -> Actor | None:
+    """The issuing actor the token carries; absent from tokens without one (upstream: issued
+    before issuer tracking), which a genuine token of this fake never is."""
+    try:
+        issuer: Actor = msgspec.convert(claims.get("issuer"), Actor)
+    except msgspec.ValidationError:
+        return None
+    return issuer
 
 
 def validate_http_proxy_token(
@@ -124,5 +144,8 @@ def validate_http_proxy_token(
             redirect=redirect if isinstance(redirect, str) else None
         )
     return ValidateDeviceHttpProxyTokenSuccess(
-        device_id=claims["sub"], hostname=claims.get("hostname"), port=claims.get("port")
+        device_id=claims["sub"],
+        issuer=_issuer(claims),
+        hostname=claims.get("hostname"),
+        port=claims.get("port"),
     )

@@ -175,6 +175,7 @@ class Device(msgspec.Struct, gc=False):
 class Repository:
     repository_id: str
     organization_id: str
-    name: str
+    name: str  # the display name (HEAD `displayName`, SDK 0.0.1 `name`)
     visibility: RepositoryVisibility
     project_ids: dict[str, None] = field(default_factory=dict)
+    slug: str | None = None  # HEAD (D43): set by repositories_SetSlug only

@@ -10,6 +10,7 @@ from nexigon_fake.state.model import (
     OrganizationApiTokenRecord,
 )
 from nexigon_fake.state.projects import remove_project
+from nexigon_fake.state.repositories import public_name
 from nexigon_fake.state.store import Context, Store
 from nexigon_fake.wire.common import Empty
 from nexigon_fake.wire.organizations import (
@@ -23,6 +24,9 @@ from nexigon_fake.wire.organizations import (
     QueryOrganizationProjectsAction,
     QueryOrganizationProjectsItem,
     QueryOrganizationProjectsOutput,
+    QueryOrganizationRepositoriesAction,
+    QueryOrganizationRepositoriesItem,
+    QueryOrganizationRepositoriesOutput,
     QueryOrganizationsAction,
     QueryOrganizationsItem,
     QueryOrganizationsOutput,
@@ -179,3 +183,22 @@ def delete(ctx: Context, request: DeleteOrganizationAction) -> Empty:
     del store.organizations[organization.organization_id]
     ctx.audit("organizations_Deleted", {"organizationId": organization.organization_id})
     return Empty()
+
+
+def query_repositories(
+    ctx: Context, request: QueryOrganizationRepositoriesAction
+) -> QueryOrganizationRepositoriesOutput:
+    """In creation order, HEAD items (C39)."""
+    store = ctx.store
+    organization = store.organization(request.organization_id)
+    return QueryOrganizationRepositoriesOutput(
+        repositories=[
+            QueryOrganizationRepositoriesItem(
+                repository_id=r.repository_id,
+                display_name=r.name,
+                slug=r.slug,
+                public_name=public_name(r),
+            )
+            for r in (store.repositories[i] for i in organization.repository_ids)
+        ]
+    )

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from nexigon_fake.clock import format_timestamp
-from nexigon_fake.errors import MSG_DEVICE_CANNOT_PROTECT, MSG_PROTECTED_PROPERTY, ForbiddenError
+from nexigon_fake.errors import (
+    MSG_DEVICE_CANNOT_PROTECT,
+    MSG_PROPERTY_VERSION_EXHAUSTED,
+    MSG_PROTECTED_PROPERTY,
+    ForbiddenError,
+    InvalidError,
+)
 from nexigon_fake.state.model import Device, Property
 from nexigon_fake.state.storage import property_codec
 from nexigon_fake.state.store import Context
 from nexigon_fake.wire.actor import DeviceActor
+from nexigon_fake.wire.common import U64_MAX
 from nexigon_fake.wire.devices import (
     DeviceProperty,
     GetDevicePropertyAction,
@@ -60,6 +67,10 @@ def set_property(ctx: Context, request: SetDevicePropertyAction) -> SetDevicePro
         version = 1
     else:
         protected = current.protected if request.protected is None else request.protected
+        if current.version >= U64_MAX:  # a u64 upstream: nothing comes after (C6)
+            raise InvalidError(
+                MSG_PROPERTY_VERSION_EXHAUSTED.format(name=request.name, version=current.version)
+            )
         version = current.version + 1
     updated = Property(
         name=request.name,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from nexigon_fake.state.access import Role, organization_role
 from nexigon_fake.state.model import Repository
+from nexigon_fake.state.repositories import public_name
 from nexigon_fake.state.store import Context, not_found
 from nexigon_fake.wire.common import Empty
 from nexigon_fake.wire.projects import (
@@ -18,13 +19,16 @@ from nexigon_fake.wire.projects import (
 def query_linked_repositories(
     ctx: Context, request: QueryProjectRepositoriesAction
 ) -> QueryProjectRepositoriesOutput:
-    """``publicName`` is the repository's name; the display name is the same name."""
+    """HEAD items (D43): ``publicName`` is the slug, or the repository id without one."""
     store = ctx.store
     project = store.project(request.project_id)
     return QueryProjectRepositoriesOutput(
         repositories=[
             QueryProjectRepositoriesItem(
-                repository_id=r.repository_id, public_name=r.name, display_name=r.name
+                repository_id=r.repository_id,
+                display_name=r.name,
+                slug=r.slug,
+                public_name=public_name(r),
             )
             for r in (store.repositories[i] for i in project.repository_ids)
         ]

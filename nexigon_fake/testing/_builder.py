@@ -24,6 +24,7 @@ from nexigon_fake.ids import (
     dated_pattern,
     flat_pattern,
 )
+from nexigon_fake.wire.common import MAX_BOUND
 
 InputT = TypeVar("InputT")
 KnownIds = Mapping[str, Sequence[str]]
@@ -225,6 +226,9 @@ class _Builder:
         if isinstance(info, mi.Metadata):
             if (info.extra_json_schema or {}).get("format") == "date-time":
                 return timestamps()
+            maximum = (info.extra or {}).get(MAX_BOUND)
+            if maximum is not None and isinstance(info.type, mi.IntType):
+                return st.integers(info.type.ge or 0, maximum)  # a u64, beyond msgspec's le
             return self.value(info.type)
         tagged = id_tag(info)
         if tagged is not None:
@@ -276,12 +280,21 @@ class _Builder:
         ]
         tag = None if info.tag_field is None else (info.tag_field, info.tag)
         optional = st.sampled_from([_OMIT, None, True])
+        # Optional fields of which a valid input sends exactly one (a struct's EXACTLY_ONE_OF).
+        exclusive = [
+            f.encode_name for f in info.fields if f.name in getattr(info.cls, "EXACTLY_ONE_OF", ())
+        ]
+        chosen = st.sampled_from(exclusive) if exclusive else st.none()
 
         @st.composite
         def build(draw: st.DrawFn) -> dict[str, Any]:
             result: dict[str, Any] = {} if tag is None else {tag[0]: tag[1]}
+            one = draw(chosen)
             for name, required, strategy in fields:
-                choice = True if required else draw(optional)
+                if name in exclusive:
+                    choice: object = True if name == one else _OMIT
+                else:
+                    choice = True if required else draw(optional)
                 if choice is True:
                     result[name] = draw(strategy)
                 elif choice is None:

@@ -32,7 +32,7 @@ from nexigon_fake.wire.devices import (
 from nexigon_fake.wire.organizations import OrganizationName
 from nexigon_fake.wire.pairing_keys import PairingKeyName, PairingKeyValidity
 from nexigon_fake.wire.projects import OtlpEndpoint, ProjectName, TokenName
-from nexigon_fake.wire.repositories import RepositoryName, RepositoryVisibility
+from nexigon_fake.wire.repositories import RepositoryDisplayName, RepositoryVisibility
 
 FORMAT = "nexigon-fake-fixture/1"
 DEFAULT_ORGANIZATION_KEY = "default"
@@ -68,10 +68,11 @@ class FixtureOrganization(FixtureStruct):
 
 
 class FixtureRepository(FixtureStruct):
-    """A repository of an organization (by key), which projects may link."""
+    """A repository of an organization (by key), which projects may link; ``name`` is its
+    display name."""
 
     key: FixtureKey
-    name: RepositoryName
+    name: RepositoryDisplayName
     organization: FixtureKey = DEFAULT_ORGANIZATION_KEY
     visibility: RepositoryVisibility | None = None
 

@@ -215,7 +215,7 @@ class _Loader:
                 path,
                 "repositories_Create",
                 organization_id=organization_id,
-                name=repository.name,
+                display_name=repository.name,
                 visibility=repository.visibility,
             )
             if not isinstance(result, CreateRepositorySuccess):

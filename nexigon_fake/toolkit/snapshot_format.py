@@ -31,7 +31,7 @@ from nexigon_fake.state.model import (
 from nexigon_fake.state.storage import property_codec
 from nexigon_fake.state.storage.event_log import EventLog
 from nexigon_fake.state.store import Options
-from nexigon_fake.wire.common import CertificateFingerprint
+from nexigon_fake.wire.common import U64_MAX, CertificateFingerprint
 from nexigon_fake.wire.devices import DeviceCertificateStatus
 
 SNAPSHOT_FORMAT: Final = "nexigon-fake-snapshot/1"
@@ -49,8 +49,12 @@ class StoredProperty(msgspec.Struct, kw_only=True):
     name: str
     value: Any
     protected: bool
-    version: int
+    version: Annotated[int, msgspec.Meta(ge=1)]
     last_updated: dt.datetime
+
+    def __post_init__(self) -> None:
+        if self.version > U64_MAX:  # beyond msgspec's bounds; a u64 upstream (C6)
+            raise ValueError(f"property version {self.version} is beyond 2^64-1")
 
 
 class StoredCertificate(msgspec.Struct, kw_only=True):

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Generic, TypeVar
 import msgspec
 
 from nexigon_fake.clock import format_timestamp, parse_timestamp
+from nexigon_fake.errors import MSG_UNSIGNED_RANGE
 from nexigon_fake.ids import END, FLAT_TAGS, dated_pattern, flat_pattern
 
 OutputT = TypeVar("OutputT")
@@ -137,13 +138,35 @@ def range_rule(ge: int, le: int, message: str) -> msgspec.Meta:
     return msgspec.Meta(ge=ge, le=le, extra={"message": message})
 
 
+U16_MAX = 2**16 - 1
+U32_MAX = 2**32 - 1
+U64_MAX = 2**64 - 1
+MAX_BOUND = "max"
+"""The ``Meta.extra`` key of an upper bound msgspec cannot check itself (beyond int64);
+``wire/decoding.py`` enforces it after conversion."""
+
+
+def _unsigned(bits: int, maximum: int) -> msgspec.Meta:
+    """An upstream ``u16``/``u32``/``u64``: exactly 0..2^bits-1 (C6); the message names the
+    type, the error's path names the field."""
+    message = MSG_UNSIGNED_RANGE.format(bits=bits, maximum=maximum)
+    schema = {"format": f"uint{bits}", "maximum": maximum}
+    if maximum > 2**63 - 1:  # msgspec's bounds stop at int64: checked after decoding
+        return msgspec.Meta(
+            ge=0, extra_json_schema=schema, extra={"message": message, MAX_BOUND: maximum}
+        )
+    return msgspec.Meta(ge=0, le=maximum, extra_json_schema=schema, extra={"message": message})
+
+
+U16 = Annotated[int, _unsigned(16, U16_MAX)]
+U32 = Annotated[int, _unsigned(32, U32_MAX)]
+U64 = Annotated[int, _unsigned(64, U64_MAX)]
+I64 = Annotated[int, msgspec.Meta(ge=-(2**63), le=2**63 - 1)]
+"""No seed-era or HEAD field is an ``i64`` upstream (versions are ``u64``: use ``U64``)."""
+
 Name128 = Annotated[str, length_rule(1, 128, "Name must be between 1 and 128 characters.")]
 ValidForSecs = Annotated[
     int,
-    range_rule(
-        1, 31_536_000, "Token validity must be between 1 second and 1 year (31536000 seconds)."
-    ),
+    range_rule(1, 31_536_000, "Token validity must be between 1 second and 1 year."),
 ]
 Limit = Annotated[int, range_rule(1, 1000, "Limit must be between 1 and 1000.")]
-I64 = Annotated[int, msgspec.Meta(ge=-(2**63), le=2**63 - 1)]
-U32 = Annotated[int, msgspec.Meta(ge=0, le=2**32 - 1)]

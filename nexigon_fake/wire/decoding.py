@@ -28,6 +28,7 @@ from nexigon_fake.errors import (
     InvalidError,
     InvalidJsonError,
 )
+from nexigon_fake.wire.common import MAX_BOUND
 
 
 class _Refused:
@@ -150,9 +151,11 @@ def decode_body(input_type: type[Any], body: bytes, *, strict: bool) -> Any:
     """
     if not strict and _plain(body):
         try:
-            return msgspec.json.decode(body, type=input_type)
+            value = msgspec.json.decode(body, type=input_type)
         except msgspec.DecodeError:  # validation errors included
             pass
+        else:
+            return check_bounds(input_type, value)
     return decode_input(input_type, parse_json_body(body), strict=strict)
 
 
@@ -343,6 +346,61 @@ def decode_input(input_type: type[Any], payload: dict[str, Any], *, strict: bool
     if strict:
         _check_unknown(_type_info(input_type), payload, "$")
     try:
-        return msgspec.convert(payload, input_type)
+        value = msgspec.convert(payload, input_type)
     except msgspec.ValidationError as error:
         raise _invalid(input_type, error) from None
+    return check_bounds(input_type, value)
+
+
+_BOUNDED: dict[Any, bool] = {}
+
+
+def _bounded(info: mi.Type, seen: set[int]) -> bool:
+    """Whether a value of this type may hold an integer with a ``MAX_BOUND`` (a ``u64``)."""
+    if id(info) in seen:
+        return False
+    seen.add(id(info))
+    if isinstance(info, mi.Metadata):
+        return MAX_BOUND in (info.extra or {}) or _bounded(info.type, seen)
+    if isinstance(info, mi.StructType):
+        return any(_bounded(f.type, seen) for f in info.fields)
+    if isinstance(info, mi.UnionType):
+        return any(_bounded(t, seen) for t in info.types)
+    if isinstance(info, mi.ListType | mi.SetType | mi.FrozenSetType | mi.VarTupleType):
+        return _bounded(info.item_type, seen)
+    if isinstance(info, mi.DictType):
+        return _bounded(info.value_type, seen)
+    return False
+
+
+def check_bounds(input_type: Any, value: Any) -> Any:
+    """Enforce the upper bounds msgspec cannot (beyond int64: ``u64``), at the field's path;
+    types without such a field (nearly all) cost one dict lookup."""
+    bounded = _BOUNDED.get(input_type)
+    if bounded is None:
+        bounded = _BOUNDED[input_type] = _bounded(_type_info(input_type), set())
+    if bounded:
+        _check_bounds(_type_info(input_type), value, "$")
+    return value
+
+
+def _check_bounds(info: mi.Type, value: Any, path: str) -> None:
+    if isinstance(info, mi.Metadata):
+        extra = info.extra or {}
+        maximum = extra.get(MAX_BOUND)
+        if maximum is not None and isinstance(value, int) and value > maximum:
+            raise InvalidError(rule=extra["message"], path=path)
+        _check_bounds(info.type, value, path)
+    elif isinstance(info, mi.StructType):
+        if isinstance(value, info.cls):
+            for f in info.fields:
+                _check_bounds(f.type, getattr(value, f.name), f"{path}.{f.encode_name}")
+    elif isinstance(info, mi.UnionType):
+        for option in info.types:
+            _check_bounds(option, value, path)
+    elif isinstance(info, mi.ListType | mi.VarTupleType) and isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            _check_bounds(info.item_type, item, f"{path}[{index}]")
+    elif isinstance(info, mi.DictType) and isinstance(value, dict):
+        for key, item in value.items():
+            _check_bounds(info.value_type, item, f"{path}.{key}")

@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from nexigon_fake.ids import END
+from nexigon_fake.wire.actor import Actor
 from nexigon_fake.wire.audit import AuditLogEvent
 from nexigon_fake.wire.common import (
-    I64,
+    U16,
     U32,
+    U64,
     Action,
     CertificateFingerprint,
     ClusterNodeId,
@@ -44,7 +46,7 @@ PropertyName = Annotated[
         "Property name must be between 1 and 256 characters.",
         pattern=PROPERTY_NAME_PATTERN,
         rule="Property name must start with a letter or digit and contain only letters, digits, "
-        "`.`, `_` and `-`.",
+        "dots, underscores, or hyphens.",
     ),
 ]
 DeviceName = Annotated[
@@ -61,8 +63,7 @@ ProxyHostname = Annotated[
         253,
         "Hostname must be between 1 and 253 characters.",
         pattern=HOSTNAME_PATTERN,
-        rule="Hostname must start with a letter or digit and contain only letters, digits, `.` "
-        "and `-`.",
+        rule="Hostname must be a valid DNS hostname.",
     ),
 ]
 ProxyPort = Annotated[int, range_rule(1, 65535, "Port must be between 1 and 65535.")]
@@ -104,7 +105,7 @@ class DeviceConnection(WireStruct):
     connection_id: DeviceConnectionId
     node_id: ClusterNodeId
     connected_at: Timestamp
-    connected_for_secs: int
+    connected_for_secs: U32
 
 
 class GetDeviceDetailsOutput(WireStruct, kw_only=True):
@@ -220,7 +221,7 @@ class DeviceConnectionLog(WireStruct, kw_only=True):
     connected_at: Timestamp
     ended_at: Timestamp | None = None
     end_reason: ConnectionEndReason | None = None
-    duration_secs: int
+    duration_secs: U32
 
 
 class QueryDeviceConnectionsOutput(WireStruct):
@@ -255,8 +256,9 @@ class ValidateDeviceHttpProxyTokenInvalid(WireStruct, tag_field="result", tag="I
 
 class ValidateDeviceHttpProxyTokenSuccess(WireStruct, tag_field="result", tag="Valid"):
     device_id: DeviceId
+    issuer: Actor | None = None  # HEAD (D42): the fake always sets it
     hostname: str | None = None
-    port: int | None = None
+    port: U16 | None = None
 
 
 ValidateDeviceHttpProxyTokenOutput = (
@@ -307,7 +309,7 @@ class DeviceProperty(WireStruct):
     name: str
     value: JsonValue
     protected: bool
-    version: I64
+    version: U64
     last_updated: Timestamp
 
 
@@ -316,7 +318,7 @@ class SetDevicePropertySet(WireStruct, tag_field="result", tag="Set"):
 
 
 class SetDevicePropertyVersionConflict(WireStruct, tag_field="result", tag="VersionConflict"):
-    current_version: I64
+    current_version: U64
 
 
 class SetDevicePropertyDeleted(WireStruct, tag_field="result", tag="Deleted"):
@@ -333,7 +335,7 @@ class SetDevicePropertyAction(Action[SetDevicePropertyOutput]):
     name: PropertyName
     value: JsonValue
     protected: bool | None = None
-    expected_version: I64 | None = None
+    expected_version: U64 | None = None
 
 
 class GetDevicePropertyNotFound(WireStruct, tag_field="result", tag="NotFound"):

@@ -1,4 +1,4 @@
-"""The ``organizations`` actions the seed actions depend on (SDK 0.0.1 shapes, SEMANTICS.md §17)."""
+"""The ``organizations`` actions the seed actions depend on (§17), in HEAD shapes (D47)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from nexigon_fake.wire.common import (
     Empty,
     OrganizationId,
     ProjectId,
+    RepositoryId,
     UserId,
     WireStruct,
     length_rule,
@@ -82,4 +83,21 @@ class RemoveOrganizationMemberAction(Action[Empty]):
 
 
 class DeleteOrganizationAction(Action[Empty]):
+    organization_id: OrganizationId
+
+
+class QueryOrganizationRepositoriesItem(WireStruct, kw_only=True):
+    """HEAD's item (C39): ``displayName`` always, ``slug`` when set, ``publicName`` = slug or id."""
+
+    repository_id: RepositoryId
+    display_name: str
+    slug: str | None = None
+    public_name: str
+
+
+class QueryOrganizationRepositoriesOutput(WireStruct):
+    repositories: list[QueryOrganizationRepositoriesItem]
+
+
+class QueryOrganizationRepositoriesAction(Action[QueryOrganizationRepositoriesOutput]):
     organization_id: OrganizationId

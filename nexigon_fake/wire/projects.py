@@ -35,7 +35,7 @@ OtlpEndpoint = Annotated[
         2048,
         "OTLP endpoint must be between 1 and 2048 characters.",
         pattern=OTLP_ENDPOINT_PATTERN,
-        rule="OTLP endpoint must be an `http://` or `https://` URL.",
+        rule="OTLP endpoint must be an HTTP(S) URL.",
     ),
 ]
 
@@ -124,10 +124,13 @@ class QueryProjectDeploymentTokensAction(Action[QueryProjectDeploymentTokensOutp
     project_id: ProjectId
 
 
-class QueryProjectRepositoriesItem(WireStruct):
+class QueryProjectRepositoriesItem(WireStruct, kw_only=True):
+    """HEAD's item (D43): ``displayName`` always, ``slug`` when set, ``publicName`` = slug or id."""
+
     repository_id: RepositoryId
+    display_name: str
+    slug: str | None = None
     public_name: str
-    display_name: str | None = None
 
 
 class QueryProjectRepositoriesOutput(WireStruct):

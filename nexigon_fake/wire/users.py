@@ -8,7 +8,6 @@ from nexigon_fake.ids import END
 from nexigon_fake.wire.common import (
     Action,
     Empty,
-    Name128,
     Timestamp,
     UserId,
     UserToken,
@@ -17,15 +16,23 @@ from nexigon_fake.wire.common import (
     length_rule,
 )
 
+EMAIL_PATTERN = "^[^\\s@]+@[^\\s@]+\\.[^\\s@]+" + END
 Email = Annotated[
     str,
     length_rule(
         3,
         254,
         "Email must be between 3 and 254 characters.",
-        pattern="^[^@\\s]+@[^@\\s]+" + END,
-        rule="Email must look like `name@domain`.",
+        pattern=EMAIL_PATTERN,
+        rule="Email must be a valid email address.",
     ),
+]
+UserDisplayName = Annotated[
+    str, length_rule(1, 128, "Display name must be between 1 and 128 characters.")
+]
+Password = Annotated[str, length_rule(8, 256, "Password must be between 8 and 256 characters.")]
+UserTokenName = Annotated[
+    str, length_rule(1, 128, "Token name must be between 1 and 128 characters.")
 ]
 
 
@@ -42,8 +49,8 @@ CreateUserOutput = CreateUserCreated | CreateUserEmailAlreadyExists
 
 class CreateUserAction(Action[CreateUserOutput]):
     email: Email
-    display_name: Name128 | None = None
-    password: str | None = None
+    display_name: UserDisplayName | None = None
+    password: Password | None = None
     is_admin: bool | None = None
 
 
@@ -54,7 +61,7 @@ class CreateUserTokenOutput(WireStruct):
 
 class CreateUserTokenAction(Action[CreateUserTokenOutput]):
     user_id: UserId
-    name: Name128 | None = None
+    name: UserTokenName | None = None
 
 
 class QueryUserTokensItem(WireStruct):

@@ -472,9 +472,9 @@ def test_link_repository_is_idempotent_and_listed(sdk):
 
     linked = _linked(sdk, project_id)
     assert all(isinstance(item, projects.QueryProjectRepositoriesItem) for item in linked)
-    assert [(r.repository_id, r.public_name) for r in linked] == [
-        (firmware, "firmware"),
-        (apps, "apps"),
+    assert [(r.repository_id, r.public_name) for r in linked] == [  # C37: no slug, the id
+        (firmware, firmware),
+        (apps, apps),
     ]
     assert [r.display_name for r in linked] == ["firmware", "apps"]
     back = sdk.execute(repositories.QueryRepositoryProjectsAction(repository_id=firmware))

@@ -963,7 +963,8 @@ async def test_unknown_action_is_invalid_404(client: httpx.AsyncClient, action: 
         "audit_QueryAuditLogEvents",
         "repositories_CreatePackage",
         "users_QuerySessions",
-        "devices_Authenticate",
+        "users_SetEmail",
+        "vulnerabilities_QueryFindings",
     ],
 )
 async def test_unimplemented_upstream_action_is_404_saying_so(
@@ -1130,7 +1131,8 @@ async def test_number_out_of_double_range_in_a_json_value_is_invalid_400(
         ("devices_IssueHttpProxyToken", "port", 0, "Port must be between 1 and 65535."),
         ("devices_IssueHttpProxyToken", "port", 65536, "Port must be between 1 and 65535."),
         ("devices_IssueHttpProxyToken", "port", -80, "Port must be between 1 and 65535."),
-        ("devices_SetProperty", "expectedVersion", 2**63, "9223372036854775807"),
+        ("devices_SetProperty", "expectedVersion", 2**64, "18446744073709551615"),
+        ("devices_SetProperty", "expectedVersion", -1, "unsigned 64-bit integer"),
     ],
 )
 async def test_integers_out_of_range_are_invalid_400(
@@ -1253,7 +1255,7 @@ async def test_valid_property_names_are_accepted(
         (
             "devices_IssueHttpProxyToken",
             {"deviceId": "<d>", "hostname": "-bad"},
-            "Hostname must start with a letter or digit",
+            "Hostname must be a valid DNS hostname.",
             "$.hostname",
         ),
         (
@@ -1301,7 +1303,7 @@ async def test_valid_property_names_are_accepted(
         (
             "projects_SetOtlpConfig",
             {"projectId": "<p>", "config": {"enabled": True, "endpoint": "ftp://x", "headers": {}}},
-            "OTLP endpoint must be an `http://` or `https://` URL.",
+            "OTLP endpoint must be an HTTP(S) URL.",
             "$.config.endpoint",
         ),
     ],

@@ -133,11 +133,12 @@ def test_unknown_token_id_is_not_found(hub: Hub) -> None:
 
 
 def test_link_lists_repository_with_public_and_display_name(hub: Hub) -> None:
+    """HEAD items (D43, C37): without a slug, ``publicName`` is the repository id."""
     project = make_project(hub)
     repository = make_repository(hub, "firmware")
     assert link(hub, project, repository) == {}
     assert linked(hub, project) == [
-        {"repositoryId": repository, "publicName": "firmware", "displayName": "firmware"}
+        {"repositoryId": repository, "displayName": "firmware", "publicName": repository}
     ]
     projects = hub.invoke("repositories_QueryLinkedProjects", {"repositoryId": repository})
     assert projects == {"projects": [{"projectId": project, "name": "project"}]}

@@ -221,7 +221,14 @@ def test_proxy_token_defaults(hub: Hub) -> None:
     jwt, url = output["jwt"], output["url"]
     valid = validate_proxy(hub, jwt)
     hostname = valid["hostname"]
-    assert valid == {"result": "Valid", "deviceId": device, "hostname": hostname, "port": 80}
+    issuer = hub.invoke("actor_GetActor", {})["actor"]
+    assert valid == {
+        "result": "Valid",
+        "deviceId": device,
+        "issuer": issuer,
+        "hostname": hostname,
+        "port": 80,
+    }
     label, _, domain = hostname.partition(".")
     assert domain == DOMAIN
     assert 1 <= len(label) <= 63
@@ -257,6 +264,7 @@ def test_proxy_token_custom_hostname_and_port(hub: Hub) -> None:
     assert validate_proxy(hub, output["jwt"]) == {
         "result": "Valid",
         "deviceId": device,
+        "issuer": hub.invoke("actor_GetActor", {})["actor"],
         "hostname": "app.example.com",
         "port": 8080,
     }
