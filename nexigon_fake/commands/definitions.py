@@ -28,7 +28,7 @@ from nexigon_fake.errors import (
     MSG_MISSING_FIELD,
     InvalidError,
 )
-from nexigon_fake.wire.common import JsonValue, WireStruct
+from nexigon_fake.wire.common import U64, JsonValue, WireStruct
 from nexigon_fake.wire.decoding import decode_input, parse_json_body, require_json
 
 DEFAULT_TIMEOUT_SECS = 30
@@ -61,7 +61,7 @@ class DoneFrame(WireStruct, tag_field="type", tag="Done", kw_only=True):
     output: JsonValue = None
     error: str | None = None
     log_tail: list[str]
-    duration_ms: int
+    duration_ms: U64
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,6 +34,7 @@ from nexigon_fake.testing._builder import (
     _strip_none,
     id_tag,
 )
+from nexigon_fake.wire.common import MAX_BOUND
 
 __all__ = [
     "RULES",
@@ -150,7 +151,9 @@ def _malformed_ids(tag: str, dated: bool, pattern: str) -> st.SearchStrategy[str
 def _value_breakages(
     info: mi.Type, nullable: bool, path: tuple[str | int, ...], builder: _Builder
 ) -> Iterator[_Breakage]:
+    maximum = None  # a u64's bound, which msgspec cannot hold (wire/common.py MAX_BOUND)
     while isinstance(info, mi.Metadata):
+        maximum = (info.extra or {}).get(MAX_BOUND, maximum)
         info = info.type
     accepted = _json_kinds(info) | ({type(None)} if nullable else set())
     wrong = [v for v in _WRONG_VALUES if type(v) not in accepted]
@@ -190,6 +193,7 @@ def _value_breakages(
             yield _Breakage("pattern", path, f"does not match {pattern}", mismatch)
     elif isinstance(info, mi.IntType):
         floor, ceiling = _int_bounds(info)
+        ceiling = maximum if ceiling is None else ceiling
         outside = []
         if floor is not None:
             outside.append(st.integers(floor - 2**64, floor - 1))

@@ -6,6 +6,8 @@ beyond double range and lone surrogates are refused. The object is then converte
 against the action's input type; unknown keys are ignored unless the hub is strict. Every
 refusal is an ``InvalidError`` carrying its ``rule`` and JSON ``path`` as data (the message is
 formatted from them in ``errors.py``); rules use the upstream wording where one carries it.
+msgspec's integer bounds stop at int64, so a ``u64``'s upper bound (``MAX_BOUND``) is checked
+after conversion, on both the fast and the careful path (``check_bounds``, C6).
 """
 
 from __future__ import annotations
