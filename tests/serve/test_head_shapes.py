@@ -8,11 +8,11 @@ from typing import Any
 import httpx
 import pytest
 import pytest_asyncio
-from http_helpers import Fixture, assert_action_error, call, make_device, ok
 
 from nexigon_fake import Hub
 from nexigon_fake.actions import ACTIONS
 from nexigon_fake.upstream import UPSTREAM_ACTIONS
+from tests.serve.http_helpers import Fixture, assert_action_error, call, make_device, ok
 
 U64_MAX = 2**64 - 1
 DOMAIN = "nexigon-fake.localhost"
