@@ -8,23 +8,23 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any, TypeVar
 
 import msgspec
 
 from nexigon_fake import pipeline
-from nexigon_fake.actions import ACTION_BY_INPUT, ACTIONS, ActionSpec
+from nexigon_fake.actions import ACTION_BY_INPUT
 from nexigon_fake.clock import DEFAULT_START, Clock, FrozenClock, SystemClock
 from nexigon_fake.commands.invocations import Commands
 from nexigon_fake.errors import (
     ActionError,
 )
+from nexigon_fake.facade.devices import DevicesActions
+from nexigon_fake.facade.namespaces import Namespaces
 from nexigon_fake.ids import IdSource
 from nexigon_fake.pipeline import NORMAL, QUIET, Answer, Mode
 from nexigon_fake.state import organizations, users
@@ -59,67 +59,21 @@ class HubConfig:
     fixture: str | Path | None = None
 
 
-@functools.cache
-def _methods_of(namespace: str) -> Mapping[str, ActionSpec[Any, Any]]:
-    """snake_case method name -> action, for one namespace (worked out once: every hub and
-    session makes several namespaces)."""
-    return MappingProxyType(
-        {spec.method_name: spec for spec in ACTIONS.values() if spec.namespace == namespace}
-    )
-
-
-class Namespace:
-    """``hub.devices.set_property(device_id=…, name=…, value=…)`` for every action of a namespace.
-
-    Keyword arguments are the snake_case fields of the action's input struct; the result is
-    the output struct. Calls run as the instance administrator unless the namespace was
-    obtained from ``hub.as_token(...)`` or ``hub.as_device(...)``.
-    """
-
-    def __init__(self, hub: Hub, namespace: str, credentials: Credentials | None) -> None:
-        self._hub = hub
-        self._credentials = credentials
-        self._methods = _methods_of(namespace)
-
-    def __dir__(self) -> list[str]:
-        return sorted(self._methods)
-
-    def __getattr__(self, method: str) -> Callable[..., Any]:
-        spec = self._methods.get(method)
-        if spec is None:
-            raise AttributeError(method)
-
-        def call(**fields: Any) -> Any:
-            return self._hub.execute(spec.input_type(**fields), credentials=self._credentials)
-
-        call.__name__ = method
-        call.__doc__ = spec.summary
-        return call
-
-
-class DevicesNamespace(Namespace):
+class DevicesNamespace(DevicesActions):
     """``hub.devices``: the devices actions, plus how simulated devices answer commands."""
 
     def __init__(self, hub: Hub, credentials: Credentials | None) -> None:
-        super().__init__(hub, "devices", credentials)
+        super().__init__(hub, credentials)
         self.on_command = hub.commands.on_command
         self.remove_command = hub.commands.remove_command
 
-    def __dir__(self) -> list[str]:
-        return sorted([*super().__dir__(), "on_command", "remove_command"])
 
-
-class Session:
+class Session(Namespaces):
     """The typed Python API acting with given credentials (a token, or a device's identity)."""
 
     def __init__(self, hub: Hub, credentials: Credentials) -> None:
+        super().__init__(hub, credentials)
         self.credentials = credentials
-        self.devices = Namespace(hub, "devices", credentials)
-        self.projects = Namespace(hub, "projects", credentials)
-        self.organizations = Namespace(hub, "organizations", credentials)
-        self.users = Namespace(hub, "users", credentials)
-        self.repositories = Namespace(hub, "repositories", credentials)
-        self.actor = Namespace(hub, "actor", credentials)
 
 
 class Hub:

@@ -25,6 +25,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("toolkit",),
     ("pipeline",),
     ("commands",),
+    ("facade",),
     ("hub",),
     ("simulation", "serve", "testing"),
     ("__init__", "__main__", "coverage", "strategies", "stateful", "clients", "snapshot"),

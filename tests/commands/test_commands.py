@@ -29,6 +29,7 @@ from nexigon_fake.toolkit.faults import COMMAND_ACTION
 from nexigon_fake.upstream import UPSTREAM_ACTIONS
 from nexigon_fake.wire.actor import DeviceActor, OrganizationApiTokenActor, UserTokenActor
 from nexigon_fake.wire.credentials import Credentials
+from nexigon_fake.wire.devices import GetDevicePropertyFound
 from tests.state.helpers import (
     connect,
     disconnect,
@@ -378,7 +379,9 @@ async def test_handlers_may_call_the_hub(hub: Hub, device: str) -> None:
         return "set"
 
     async def async_handler(command_input: Any, log: Callable[..., None]) -> Any:
-        return hub.devices.get_property(device_id=device, name="app.mode").value
+        found = hub.devices.get_property(device_id=device, name="app.mode")
+        assert isinstance(found, GetDevicePropertyFound)
+        return found.value
 
     hub.devices.on_command(device, "set", sync_handler)
     hub.devices.on_command(device, "get", async_handler)

@@ -13,6 +13,7 @@ from nexigon_fake.errors import (
     MSG_PAIRING_KEY_REFUSED,
     ActionError,
 )
+from nexigon_fake.wire.actor import DeviceActor
 from nexigon_fake.wire.pairing_keys import RedeemDevicePairingKeyAction
 
 from .helpers import (
@@ -423,7 +424,9 @@ def test_devices_may_only_redeem(hub: Hub) -> None:
     token_id, secret = make_token(hub, project)
     fp = fingerprint()
     device = hub.as_device(secret, fp)
-    device_id = device.actor.get_actor().actor.device_id
+    actor = device.actor.get_actor().actor
+    assert isinstance(actor, DeviceActor)
+    device_id = actor.device_id
     for action, payload in [
         ("projects_CreateDevicePairingKey", {"projectId": project}),
         ("projects_QueryDevicePairingKeys", {"projectId": project}),
@@ -498,6 +501,7 @@ def test_the_bound_token_admits_its_device_with_certificates_accepted(hub: Hub) 
     result = redeem(hub, create_key(hub, project)["pairingKey"], fp)
     pem, cert = make_pem()
     actor = hub.as_device(result["token"], fp, pem).actor.get_actor().actor
+    assert isinstance(actor, DeviceActor)
     assert actor.device_id == result["deviceId"]
     assert actor.token_id == result["tokenId"]
     details = hub.invoke("devices_GetDetails", {"deviceId": result["deviceId"]})

@@ -16,6 +16,7 @@ import pytest
 
 from nexigon_fake import ForbiddenError, Hub
 from nexigon_fake.toolkit.fixture_loader import LoadedFixture, builtin_fixture_names, load_fixture
+from nexigon_fake.wire.actor import DeviceActor
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
@@ -176,7 +177,9 @@ def test_showcase_tokens_admit_new_devices_as_flagged() -> None:
     hub = Hub(seed=0)
     loaded = load_fixture(hub, "showcase")
     accepted = hub.as_device(loaded.deployment_tokens["factory"], "d_sk_" + "F" * 44, pem("f"))
-    device_id = accepted.actor.get_actor().actor.device_id
+    actor = accepted.actor.get_actor().actor
+    assert isinstance(actor, DeviceActor)
+    device_id = actor.device_id
     assert certificate_statuses(hub, {"new": device_id}, "new") == ["Active"]
     held = hub.as_device(loaded.deployment_tokens["field-service"], "d_sk_" + "S" * 44, pem("s"))
     with pytest.raises(ForbiddenError, match="is Pending"):

@@ -21,6 +21,7 @@ from nexigon_fake.toolkit.fixture_loader import (
     read_fixture,
     resolve_fixture,
 )
+from nexigon_fake.wire.actor import DeviceActor
 
 FINGERPRINT = "d_sk_" + "A" * 44
 CERTIFICATE = ":".join(["AB"] * 32)
@@ -435,6 +436,7 @@ def test_loaded_fixture_reports_ids_fingerprints_and_secrets(hub: Hub) -> None:
     # The token secret admits a device into the project.
     newcomer = hub.as_device(loaded.deployment_tokens["factory"], "d_sk_" + "B" * 44)
     actor = newcomer.actor.get_actor().actor
+    assert isinstance(actor, DeviceActor)
     assert hub.devices.get_details(device_id=actor.device_id).project_id == loaded.projects["p"]
     as_json = loaded.to_json()
     assert set(as_json) == {
