@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from nexigon_fake.facade.base import Actions
 from nexigon_fake.wire.common import (
-    I64,
+    U64,
     CertificateFingerprint,
     ClusterNodeId,
     DeviceCertificateId,
@@ -206,7 +206,7 @@ class DevicesActions(Actions):
         name: PropertyName,
         value: JsonValue,
         protected: bool | None = None,
-        expected_version: I64 | None = None,
+        expected_version: U64 | None = None,
     ) -> SetDevicePropertyOutput:
         """Set a property of a device."""
         return self._execute(

@@ -17,6 +17,8 @@ from nexigon_fake.wire.organizations import (
     QueryOrganizationMembersOutput,
     QueryOrganizationProjectsAction,
     QueryOrganizationProjectsOutput,
+    QueryOrganizationRepositoriesAction,
+    QueryOrganizationRepositoriesOutput,
     QueryOrganizationsAction,
     QueryOrganizationsOutput,
     RemoveOrganizationMemberAction,
@@ -71,3 +73,9 @@ class OrganizationsActions(Actions):
     def delete(self, *, organization_id: OrganizationId) -> Empty:
         """Delete an organization."""
         return self._execute(DeleteOrganizationAction(organization_id=organization_id))
+
+    def query_repositories(
+        self, *, organization_id: OrganizationId
+    ) -> QueryOrganizationRepositoriesOutput:
+        """Query the repositories of an organization."""
+        return self._execute(QueryOrganizationRepositoriesAction(organization_id=organization_id))

@@ -15,8 +15,12 @@ from nexigon_fake.wire.repositories import (
     GetRepositoryDetailsOutput,
     QueryRepositoryProjectsAction,
     QueryRepositoryProjectsOutput,
-    RepositoryName,
+    RepositoryDisplayName,
+    RepositorySlug,
     RepositoryVisibility,
+    SetRepositoryDisplayNameAction,
+    SetRepositorySlugAction,
+    SetRepositorySlugOutput,
 )
 
 
@@ -27,13 +31,17 @@ class RepositoriesActions(Actions):
         self,
         *,
         organization_id: OrganizationId,
-        name: RepositoryName,
+        display_name: RepositoryDisplayName | None = None,
+        name: RepositoryDisplayName | None = None,
         visibility: RepositoryVisibility | None = None,
     ) -> CreateRepositoryOutput:
         """Create a repository."""
         return self._execute(
             CreateRepositoryAction(
-                organization_id=organization_id, name=name, visibility=visibility
+                organization_id=organization_id,
+                display_name=display_name,
+                name=name,
+                visibility=visibility,
             )
         )
 
@@ -50,3 +58,17 @@ class RepositoriesActions(Actions):
     ) -> QueryRepositoryProjectsOutput:
         """Query the projects a repository is linked to."""
         return self._execute(QueryRepositoryProjectsAction(repository_id=repository_id))
+
+    def set_display_name(
+        self, *, repository_id: RepositoryId, display_name: RepositoryDisplayName
+    ) -> Empty:
+        """Set the display name of a repository."""
+        return self._execute(
+            SetRepositoryDisplayNameAction(repository_id=repository_id, display_name=display_name)
+        )
+
+    def set_slug(
+        self, *, repository_id: RepositoryId, slug: RepositorySlug
+    ) -> SetRepositorySlugOutput:
+        """Set the slug of a repository."""
+        return self._execute(SetRepositorySlugAction(repository_id=repository_id, slug=slug))
