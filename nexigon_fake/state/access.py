@@ -130,6 +130,7 @@ _ENTITY_NAMES = {
     "repository": "Repository",
     "user": "User",
     "user_token": "User token",
+    "device_operation": "Device operation",
 }
 
 

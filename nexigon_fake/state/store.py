@@ -26,6 +26,7 @@ from nexigon_fake.state.model import (
     User,
     UserTokenRecord,
 )
+from nexigon_fake.state.operation_records import OperationTables
 from nexigon_fake.state.storage.audit_log import AuditLog
 from nexigon_fake.wire.actor import Actor
 
@@ -46,6 +47,9 @@ class Options:
     strict: bool = False
     domain: str = "nexigon-fake.localhost"
     token_validity_secs: int = 600
+    # Device operations (D19, D21): deadlines noticed at ticks (0: at once), task lease length.
+    operation_tick_secs: float = 0.0
+    task_lease_secs: int = 300
 
 
 class Store:
@@ -81,6 +85,7 @@ class Store:
         # project id -> (listing revision, items without durations, indexes of connected ones)
         self.listings: dict[str, tuple[int, list[Any], list[int]]] = {}
         self.token_actors: dict[str, Actor] = {}  # token id -> its actor, made once
+        self.operations = OperationTables(clock.now())  # device operations (D19-D25)
 
     def touch(self, device: Device) -> None:
         """Something a device listing shows has changed for this device."""

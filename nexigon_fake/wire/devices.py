@@ -44,7 +44,7 @@ PropertyName = Annotated[
         "Property name must be between 1 and 256 characters.",
         pattern=PROPERTY_NAME_PATTERN,
         rule="Property name must start with a letter or digit and contain only letters, digits, "
-        "`.`, `_` and `-`.",
+        "dots, underscores, or hyphens.",
     ),
 ]
 DeviceName = Annotated[
