@@ -16,7 +16,6 @@ from nexigon_fake.errors import (
     MSG_OPERATION_CANCELLED,
     MSG_OPERATION_CANNOT_START,
     MSG_OPERATION_FLEET_OWNED,
-    MSG_OPERATION_NEEDS_STEP,
     MSG_OPERATION_NOT_FOUND,
     MSG_REPORTED_FAILURE,
     InvalidError,
@@ -74,8 +73,6 @@ def check_create(request: CreateDeviceOperationAction) -> None:
             check_definition(step.predicate, f"{at}.predicate")
         elif isinstance(step, DeviceOperationUpdateDevicePropertyStep):
             check_definition(step.mutation, f"{at}.mutation")
-    if not request.steps:
-        raise InvalidError(rule=MSG_OPERATION_NEEDS_STEP, path="$.steps")
 
 
 def _operation(store: Store, operation_id: str) -> OperationRecord:

@@ -2,16 +2,19 @@
 
 Steps are tagged by ``kind`` with their record flattened next to the tag; the two
 device-executable records double as the variants of ``DeviceOperationWorkStep``. The three
-``timeoutSecs`` rules differ per step kind while the field name is shared, so they are checked
-in ``__post_init__`` (the decoder looks a union's rule message up by field name).
+``timeoutSecs`` rules differ per step kind under one field name; the decoder finds each rule's
+message through the variant the payload's tag names.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Literal
 
+import msgspec
+
 from nexigon_fake.errors import (
     MSG_COMMAND_TIMEOUT_RANGE,
+    MSG_OPERATION_NEEDS_STEP,
     MSG_TASK_TIMEOUT_RANGE,
     MSG_WAIT_TIMEOUT_RANGE,
 )
@@ -59,9 +62,9 @@ ReportError = Annotated[str, length_rule(0, 4096, "Error message must be at most
 ClaimLimit = Annotated[int, range_rule(1, 20, "Claim limit must be between 1 and 20.")]
 
 
-def _check_timeout(value: int | None, high: int, message: str) -> None:
-    if value is not None and not 1 <= value <= high:
-        raise ValueError(message)
+CommandTimeout = Annotated[int, range_rule(1, 86_400, MSG_COMMAND_TIMEOUT_RANGE)]
+TaskTimeout = Annotated[int, range_rule(1, 604_800, MSG_TASK_TIMEOUT_RANGE)]
+WaitTimeout = Annotated[int, range_rule(1, 604_800, MSG_WAIT_TIMEOUT_RANGE)]
 
 
 # Steps
@@ -98,20 +101,14 @@ class DeviceOperationDeviceCommandStep(
     when: JsonExpr | None = None
     command: CommandName
     input: JsonValue
-    timeout_secs: U32 | None = None
-
-    def __post_init__(self) -> None:
-        _check_timeout(self.timeout_secs, 86_400, MSG_COMMAND_TIMEOUT_RANGE)
+    timeout_secs: CommandTimeout | None = None
 
 
 class DeviceOperationDeviceTaskStep(WireStruct, tag_field="kind", tag="DeviceTask", kw_only=True):
     when: JsonExpr | None = None
     task: TaskName
     input: JsonValue
-    timeout_secs: U32 | None = None
-
-    def __post_init__(self) -> None:
-        _check_timeout(self.timeout_secs, 604_800, MSG_TASK_TIMEOUT_RANGE)
+    timeout_secs: TaskTimeout | None = None
 
 
 class DeviceOperationWaitForDevicePropertyStep(
@@ -119,10 +116,7 @@ class DeviceOperationWaitForDevicePropertyStep(
 ):
     when: JsonExpr | None = None
     predicate: JsonExpr
-    timeout_secs: U32 | None = None
-
-    def __post_init__(self) -> None:
-        _check_timeout(self.timeout_secs, 604_800, MSG_WAIT_TIMEOUT_RANGE)
+    timeout_secs: WaitTimeout | None = None
 
 
 DeviceOperationStep = (
@@ -133,6 +127,11 @@ DeviceOperationStep = (
     | DeviceOperationDeviceTaskStep
     | DeviceOperationWaitForDevicePropertyStep
 )
+# D17/D24: at least one step; a list rule, so its message comes with the field's path.
+Steps = Annotated[
+    list[DeviceOperationStep],
+    msgspec.Meta(min_length=1, extra={"message": MSG_OPERATION_NEEDS_STEP}),
+]
 DeviceOperationWorkStep = DeviceOperationDeviceCommandStep | DeviceOperationDeviceTaskStep
 HUB_SIDE_STEPS = (
     DeviceOperationSetDevicePropertyStep,
@@ -235,7 +234,7 @@ class CreateDeviceOperationAction(Action[CreateDeviceOperationOutput], kw_only=T
     device_id: DeviceId
     name: OperationName
     description: OperationDescription | None = None
-    steps: list[DeviceOperationStep]
+    steps: Steps
 
 
 class StartDeviceOperationAction(Action[Empty]):
