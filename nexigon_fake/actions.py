@@ -22,6 +22,7 @@ from nexigon_fake.state import (
     devices,
     events,
     jwts,
+    operations,
     organizations,
     otlp,
     pairing_keys,
@@ -56,6 +57,8 @@ class ActionSpec(Generic[InputT, OutputT]):
     rule: Rule
     summary: str
     differs: str | None = None  # where the fake knowingly differs from the real Hub
+    # Body rules beyond the fields' own, run right after decoding, before access (C3, C4).
+    check: Callable[[InputT], None] | None = None
     input_type: type[InputT] = field(init=False)
     output_type: Any = field(init=False)
 
@@ -97,6 +100,9 @@ _CERTIFICATE = Rule("member", scope="certificate", field="certificate_id")
 _DEPLOYMENT_TOKEN = Rule("admin", scope="deployment_token", field="token_id")
 _USER = Rule("self", scope="user", field="user_id")
 _PAIRING_KEY = Rule("member", scope="pairing_key", field="pairing_key_id")
+_OPERATION = Rule("member", scope="device_operation", field="device_operation_id")
+# D18: the device itself, or an instance administrator (a test convenience)
+_DEVICE_WORK = Rule("instance_admin", scope="device", field="device_id", device_may=True)
 
 # fmt: off
 _SPECS: list[ActionSpec[Any, Any]] = [
@@ -148,6 +154,29 @@ _SPECS: list[ActionSpec[Any, Any]] = [
                _device(), "Query the audit log of a device."),
     ActionSpec("devices_QueryCommands", devices.query_commands,
                _device(), "Query the on-demand commands supported by a device."),
+    # devices: operations (SEMANTICS-HEAD §III.4, D18)
+    ActionSpec("devices_QueryOperations", operations.query_operations,
+               _device(), "Query device operations for a device.",
+               differs="Newest first (D30)."),
+    ActionSpec("devices_GetOperation", operations.get_operation,
+               Rule("authenticated"), "Get device operation details.",
+               differs="Devices always get `NotFound` (C16)."),
+    ActionSpec("devices_CreateOperation", operations.create_operation,
+               _device(), "Create a device operation.",
+               differs="Definition-time rules and messages of D17.",
+               check=operations.check_create),
+    ActionSpec("devices_StartOperation", operations.start_operation,
+               _OPERATION, "Start a pending device operation.",
+               differs="Hub-side steps run before the answer (D19)."),
+    ActionSpec("devices_CancelOperation", operations.cancel_operation,
+               _OPERATION, "Cancel a device operation.",
+               differs="The in-flight step becomes `Failed` (D25)."),
+    ActionSpec("devices_ClaimOperationWork", operations.claim_operation_work,
+               _DEVICE_WORK, "Atomically claim device operation work for a device.",
+               differs="Leases: command timeout + 60 s, task 300 s renewed by progress (D21)."),
+    ActionSpec("devices_ReportOperationStep", operations.report_operation_step,
+               _DEVICE_WORK, "Report the result of a device operation step.",
+               differs="Never-issued claims are `Invalid` (D23)."),
     # projects
     ActionSpec("projects_Query", projects.query,
                Rule("user_or_token"), "Query the projects of the instance.",

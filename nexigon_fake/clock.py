@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Callable
 from typing import Protocol
 
 UTC = dt.UTC
@@ -79,6 +80,29 @@ class SystemClock:
     def set(self, instant: dt.datetime) -> dt.datetime:
         self._offset = _require_aware(instant) - dt.datetime.now(UTC)
         return self.now()
+
+
+class ObservedClock:
+    """A clock that calls ``observer`` after every move: the hub drives due work then (D19),
+    whoever moved the clock (a test, the control plane, the fixture loader)."""
+
+    def __init__(self, inner: Clock, observer: Callable[[], None]) -> None:
+        self.inner = inner
+        self.frozen = inner.frozen
+        self._observer = observer
+
+    def now(self) -> dt.datetime:
+        return self.inner.now()
+
+    def advance(self, seconds: float) -> dt.datetime:
+        moved = self.inner.advance(seconds)
+        self._observer()
+        return moved
+
+    def set(self, instant: dt.datetime) -> dt.datetime:
+        moved = self.inner.set(instant)
+        self._observer()
+        return moved
 
 
 @functools.lru_cache(maxsize=4096)

@@ -228,3 +228,25 @@ MSG_REPOSITORY_NAME_ONE_OF = (
 MSG_PROPERTY_VERSION_EXHAUSTED = (
     "Property `{name}` is at the highest version ({version}) and cannot be set again."
 )
+# Device operations (SEMANTICS-HEAD §III.4, D17, D20, D23-D25): validation rules, action errors
+# and the free-text errors of steps and operations.
+MSG_COMMAND_TIMEOUT_RANGE = "Command timeout must be between 1 second and 1 day."
+MSG_TASK_TIMEOUT_RANGE = "Device task timeout must be between 1 second and 7 days."
+MSG_WAIT_TIMEOUT_RANGE = "Wait timeout must be between 1 second and 7 days."
+MSG_OPERATION_NEEDS_STEP = "An operation needs at least one step."
+MSG_OPERATION_NOT_FOUND = "Device operation {id} does not exist or is not accessible."
+MSG_CLAIM_NOT_ISSUED = (
+    "Work claim {claim_id} was not issued for step {step_index} of device operation {id}."
+)
+MSG_CHECKPOINT_NOT_TASK = "Only device task steps can report checkpoints."
+MSG_OPERATION_CANNOT_START = "Device operation {id} is {status} and cannot be started."
+MSG_OPERATION_FLEET_OWNED = (
+    "Device operation {id} belongs to fleet operation {fleet_operation_id} and is started by it."
+)
+MSG_OPERATION_ALREADY = "Device operation {id} is already {status}."
+MSG_STEP_TIMED_OUT = "Step timed out after {secs}s."
+MSG_REPORTED_FAILURE = "Device reported failure without an error message."
+MSG_OPERATION_CANCELLED = "Operation was cancelled."
+MSG_CONDITION_FAILED = "Condition failed: {detail}"
+MSG_PREDICATE_FAILED = "Predicate failed: {detail}"
+MSG_MUTATION_FAILED = "Mutation failed: {detail}"

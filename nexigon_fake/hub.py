@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ import msgspec
 
 from nexigon_fake import pipeline
 from nexigon_fake.actions import ACTION_BY_INPUT
-from nexigon_fake.clock import DEFAULT_START, Clock, FrozenClock, SystemClock
+from nexigon_fake.clock import DEFAULT_START, Clock, FrozenClock, ObservedClock, SystemClock
 from nexigon_fake.commands.invocations import Commands
 from nexigon_fake.errors import (
     ActionError,
@@ -28,6 +29,7 @@ from nexigon_fake.facade.namespaces import Namespaces
 from nexigon_fake.ids import IdSource
 from nexigon_fake.pipeline import NORMAL, QUIET, Answer, Mode
 from nexigon_fake.state import organizations, users
+from nexigon_fake.state.operation_driver import drive
 from nexigon_fake.state.store import Context, Options, Store
 from nexigon_fake.toolkit import snapshot
 from nexigon_fake.toolkit.faults import Faults
@@ -57,6 +59,8 @@ class HubConfig:
     domain: str = "nexigon-fake.localhost"
     journal_cap: int = DEFAULT_JOURNAL_CAP
     fixture: str | Path | None = None
+    operation_tick_secs: float = 0.0
+    task_lease_secs: int = 300
 
 
 class DevicesNamespace(DevicesActions):
@@ -92,9 +96,21 @@ class Hub:
         domain: str = "nexigon-fake.localhost",
         journal_cap: int = DEFAULT_JOURNAL_CAP,
         fixture: str | Path | None = None,
+        *,
+        operation_tick_secs: float = 0.0,
+        task_lease_secs: int = 300,
     ) -> None:
         self.config = HubConfig(
-            seed, start_time, frozen_clock, admin_token, strict, domain, journal_cap, fixture
+            seed,
+            start_time,
+            frozen_clock,
+            admin_token,
+            strict,
+            domain,
+            journal_cap,
+            fixture,
+            float(operation_tick_secs),
+            task_lease_secs,
         )
         self.lock = threading.RLock()
         self.journal = Journal(journal_cap, self.lock)
@@ -108,7 +124,13 @@ class Hub:
         start = config.start_time or DEFAULT_START
         clock: Clock = FrozenClock(start) if config.frozen_clock else SystemClock(config.start_time)
         ids = IdSource(config.seed)
-        store = Store(clock, ids, Options(strict=config.strict, domain=config.domain))
+        options = Options(
+            strict=config.strict,
+            domain=config.domain,
+            operation_tick_secs=float(config.operation_tick_secs),
+            task_lease_secs=config.task_lease_secs,
+        )
+        store = Store(clock, ids, options)
         admin = users.add_user(store, ADMIN_EMAIL, "Administrator", is_admin=True)
         token = users.add_user_token(store, admin, "admin", config.admin_token)
         bootstrap = Context(store, SystemActor(), "bootstrap")
@@ -125,6 +147,8 @@ class Hub:
     def _install(
         self, store: Store, admin_user_id: str, admin_token: str, default_organization_id: str
     ) -> None:
+        if not isinstance(store.clock, ObservedClock):
+            store.clock = ObservedClock(store.clock, functools.partial(self._clock_moved, store))
         self.store = store
         self.clock: Clock = store.clock
         self.ids = store.ids
@@ -139,6 +163,11 @@ class Hub:
         self.users = admin_session.users
         self.repositories = admin_session.repositories
         self.actor = admin_session.actor
+
+    def _clock_moved(self, store: Store) -> None:
+        """Every clock move drives the store's due work (D19, C31), under the hub's lock."""
+        with self.lock:
+            drive(store)
 
     def reset(self, seed: int | None = None) -> None:
         """Forget everything: back to the baseline, or rebuilt from the config (new seed).
@@ -217,6 +246,8 @@ class Hub:
                 seed=restored.seed,
                 strict=restored.store.options.strict,
                 domain=restored.store.options.domain,
+                operation_tick_secs=restored.store.options.operation_tick_secs,
+                task_lease_secs=restored.store.options.task_lease_secs,
                 frozen_clock=restored.clock.frozen,
             )
             self._install(

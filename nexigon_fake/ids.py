@@ -42,6 +42,10 @@ FLAT_TAGS: dict[str, int] = {
     "org": FLAT_LENGTH,
     "org_sk": SECRET_LENGTH,
     "org_pk": FLAT_LENGTH,
+    # HEAD (SEMANTICS-HEAD §III.3): operations, their work claims, fleet operations, pairing keys
+    "d_op": FLAT_LENGTH,
+    "d_op_claim": FLAT_LENGTH,
+    "flt_op": FLAT_LENGTH,
     "d_pairing": FLAT_LENGTH,
 }
 

@@ -32,6 +32,7 @@ from nexigon_fake.errors import (
 from nexigon_fake.state.access import Rule, check
 from nexigon_fake.state.admission import Admission, admit
 from nexigon_fake.state.auth import authenticate
+from nexigon_fake.state.operation_driver import drive
 from nexigon_fake.state.store import Context, Store
 from nexigon_fake.state.target import Target, resolve_target
 from nexigon_fake.toolkit.faults import Faults, Firing
@@ -109,6 +110,17 @@ def decode_request(
     return decode_input(spec.input_type, body, strict=strict), input_json
 
 
+def check_request(spec: ActionSpec[Any, Any], request: Any) -> None:
+    """The row's body rules beyond the fields' own (D17 definition rules), before access."""
+    if spec.check is not None:
+        spec.check(request)
+
+
+def drive_due(store: Store) -> None:
+    """Apply the time-driven work that is due (D19): before every call and after a success."""
+    drive(store)
+
+
 def target_of(store: Store, rule: Rule, request: Any) -> Target:
     entity_id = getattr(request, rule.field) if rule.field else None
     return resolve_target(store, rule.scope, entity_id, request)
@@ -177,15 +189,18 @@ def invoke(
         firing: Firing | None = None
         input_json: bytes | None = payload if isinstance(payload, bytes) else None
         try:
+            drive_due(store)  # even for a call then refused (C31)
             spec = resolve_action(name)
             actor = authenticate_caller(store, credentials)
             request, input_json = decode_request(spec, payload, host.strict)
+            check_request(spec, request)
             target = target_of(store, spec.rule, request)
             firing = draw_faults(host, name, target, mode)
             if firing is not None and firing.error is not None:
                 raise firing.error
             authorize(store, actor, name, spec.rule, target)
             output = run_handler(spec, store, actor, request)
+            drive_due(store)
             output_json = msgspec.json.encode(output)
             status, error = 200, None
         except ActionError as action_error:

@@ -13,7 +13,15 @@ from nexigon_fake.state.store import Context
 # The state modules each namespace's handlers may live in: the namespace's own module and
 # the modules of its sub-resources.
 HANDLER_MODULES = {
-    "devices": {"devices", "certificates", "connections", "events", "jwts", "properties"},
+    "devices": {
+        "devices",
+        "certificates",
+        "connections",
+        "events",
+        "jwts",
+        "properties",
+        "operations",
+    },
     "projects": {"projects", "deployment_tokens", "repository_links", "otlp", "pairing_keys"},
     "organizations": {"organizations"},
     "users": {"users"},

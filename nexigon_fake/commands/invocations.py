@@ -256,6 +256,7 @@ class Commands:
         hub = self._hub
         with hub.lock:
             store = hub.store
+            pipeline.drive_due(store)  # commands are calls too (D19)
             started = hub.clock.now()
             data, frame_error, input_json = read_frame(frame, device_id)
             actor: Actor | None = None

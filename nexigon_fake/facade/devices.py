@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from nexigon_fake.facade.base import Actions
 from nexigon_fake.wire.common import (
+    U32,
     U64,
     CertificateFingerprint,
     ClusterNodeId,
@@ -14,6 +15,8 @@ from nexigon_fake.wire.common import (
     DeviceConnectionId,
     DeviceFingerprint,
     DeviceId,
+    DeviceOperationId,
+    DeviceOperationWorkClaimId,
     Empty,
     JsonValue,
     Limit,
@@ -69,6 +72,25 @@ from nexigon_fake.wire.devices import (
     ValidateDeviceHttpProxyTokenOutput,
     ValidateDeviceTokenAction,
     ValidateDeviceTokenOutput,
+)
+from nexigon_fake.wire.operations import (
+    CancelDeviceOperationAction,
+    ClaimDeviceOperationWorkAction,
+    ClaimDeviceOperationWorkOutput,
+    ClaimLimit,
+    CreateDeviceOperationAction,
+    CreateDeviceOperationOutput,
+    DeviceOperationStepReport,
+    DeviceOperationWorkKind,
+    GetDeviceOperationAction,
+    GetDeviceOperationOutput,
+    OperationDescription,
+    OperationName,
+    QueryDeviceOperationsAction,
+    QueryDeviceOperationsOutput,
+    ReportDeviceOperationStepAction,
+    StartDeviceOperationAction,
+    Steps,
 )
 
 
@@ -240,3 +262,66 @@ class DevicesActions(Actions):
     def query_commands(self, *, device_id: DeviceId) -> QueryDeviceCommandsOutput:
         """Query the on-demand commands supported by a device."""
         return self._execute(QueryDeviceCommandsAction(device_id=device_id))
+
+    def query_operations(self, *, device_id: DeviceId) -> QueryDeviceOperationsOutput:
+        """Query device operations for a device."""
+        return self._execute(QueryDeviceOperationsAction(device_id=device_id))
+
+    def get_operation(self, *, device_operation_id: DeviceOperationId) -> GetDeviceOperationOutput:
+        """Get device operation details."""
+        return self._execute(GetDeviceOperationAction(device_operation_id=device_operation_id))
+
+    def create_operation(
+        self,
+        *,
+        device_id: DeviceId,
+        name: OperationName,
+        description: OperationDescription | None = None,
+        steps: Steps,
+    ) -> CreateDeviceOperationOutput:
+        """Create a device operation."""
+        return self._execute(
+            CreateDeviceOperationAction(
+                device_id=device_id, name=name, description=description, steps=steps
+            )
+        )
+
+    def start_operation(self, *, device_operation_id: DeviceOperationId) -> Empty:
+        """Start a pending device operation."""
+        return self._execute(StartDeviceOperationAction(device_operation_id=device_operation_id))
+
+    def cancel_operation(self, *, device_operation_id: DeviceOperationId) -> Empty:
+        """Cancel a device operation."""
+        return self._execute(CancelDeviceOperationAction(device_operation_id=device_operation_id))
+
+    def claim_operation_work(
+        self,
+        *,
+        device_id: DeviceId,
+        limit: ClaimLimit | None = None,
+        kinds: list[DeviceOperationWorkKind] | None = None,
+    ) -> ClaimDeviceOperationWorkOutput:
+        """Atomically claim device operation work for a device."""
+        return self._execute(
+            ClaimDeviceOperationWorkAction(device_id=device_id, limit=limit, kinds=kinds)
+        )
+
+    def report_operation_step(
+        self,
+        *,
+        device_id: DeviceId,
+        device_operation_id: DeviceOperationId,
+        step_index: U32,
+        claim_id: DeviceOperationWorkClaimId,
+        report: DeviceOperationStepReport,
+    ) -> Empty:
+        """Report the result of a device operation step."""
+        return self._execute(
+            ReportDeviceOperationStepAction(
+                device_id=device_id,
+                device_operation_id=device_operation_id,
+                step_index=step_index,
+                claim_id=claim_id,
+                report=report,
+            )
+        )

@@ -131,6 +131,7 @@ _ENTITY_NAMES = {
     "user": "User",
     "user_token": "User token",
     "pairing_key": "Pairing key",
+    "device_operation": "Device operation",
 }
 
 

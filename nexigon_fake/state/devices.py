@@ -137,6 +137,7 @@ def remove_device(store: Store, device: Device) -> None:
         del store.connections[connection_id]
     del store.devices[device.device_id]
     store.listing_items.pop(device.device_id, None)
+    store.operations.forget_device(device.device_id)  # with their claims (D41)
 
 
 def delete(ctx: Context, request: DeleteDeviceAction) -> Empty:

@@ -11,6 +11,7 @@ from nexigon_fake.errors import (
     InvalidError,
 )
 from nexigon_fake.state.model import Device, Property
+from nexigon_fake.state.operation_driver import property_written
 from nexigon_fake.state.storage import property_codec
 from nexigon_fake.state.store import Context
 from nexigon_fake.wire.actor import DeviceActor
@@ -82,6 +83,7 @@ def set_property(ctx: Context, request: SetDevicePropertyAction) -> SetDevicePro
     property_codec.write(device, updated)
     ctx.store.touch(device)
     _audit(ctx, "devices_PropertySet", device, request.name)
+    property_written(store, device.device_id)  # waits complete inside this call (D19)
     return SetDevicePropertySet()
 
 
@@ -120,6 +122,7 @@ def remove_property(
     property_codec.remove(device, request.name)
     ctx.store.touch(device)
     _audit(ctx, "devices_PropertyRemoved", device, request.name)
+    property_written(ctx.store, device.device_id)
     return RemoveDevicePropertyRemoved()
 
 

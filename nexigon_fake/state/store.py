@@ -27,6 +27,7 @@ from nexigon_fake.state.model import (
     User,
     UserTokenRecord,
 )
+from nexigon_fake.state.operation_records import OperationTables
 from nexigon_fake.state.storage.audit_log import AuditLog
 from nexigon_fake.wire.actor import Actor
 
@@ -47,6 +48,9 @@ class Options:
     strict: bool = False
     domain: str = "nexigon-fake.localhost"
     token_validity_secs: int = 600
+    # Device operations (D19, D21): deadlines noticed at ticks (0: at once), task lease length.
+    operation_tick_secs: float = 0.0
+    task_lease_secs: int = 300
 
 
 class Store:
@@ -87,6 +91,7 @@ class Store:
         self.pairing_keys: dict[str, DevicePairingKeyRecord] = {}
         self.pairing_keys_by_selector: dict[str, str] = {}
         self.bound_tokens: dict[str, dict[str, None]] = {}
+        self.operations = OperationTables(clock.now())  # device operations (D19-D25)
 
     def touch(self, device: Device) -> None:
         """Something a device listing shows has changed for this device."""

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from nexigon_fake.errors import NotFoundError
-from nexigon_fake.state.store import Store
+from nexigon_fake.state.store import Store, not_found
 
 Scope = Literal[
     "none",
@@ -24,6 +24,7 @@ Scope = Literal[
     "user",
     "user_token",
     "pairing_key",
+    "device_operation",
 ]
 
 
@@ -85,6 +86,11 @@ def _resolve(store: Store, scope: Scope, entity_id: str) -> Target:
         return Target(entity_id, user_id=store.user_token(entity_id).user_id)
     if scope == "device":
         device_id = entity_id
+    elif scope == "device_operation":
+        operation = store.operations.operations.get(entity_id)
+        if operation is None:
+            raise not_found("Device operation", entity_id)
+        device_id = operation.device_id
     elif scope == "certificate":
         device_id = store.certificate(entity_id).device_id
     else:

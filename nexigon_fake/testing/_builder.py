@@ -24,6 +24,12 @@ from nexigon_fake.ids import (
     dated_pattern,
     flat_pattern,
 )
+from nexigon_fake.testing._expressions import (
+    EXPR_TYPES,
+    MUTATION_TYPES,
+    json_exprs,
+    json_mutations,
+)
 from nexigon_fake.wire.common import MAX_BOUND
 
 InputT = TypeVar("InputT")
@@ -258,6 +264,11 @@ class _Builder:
         if isinstance(info, mi.StructType):
             return self.struct(info)
         if isinstance(info, mi.UnionType):
+            classes = {t.cls for t in info.types if isinstance(t, mi.StructType)}
+            if classes & EXPR_TYPES:
+                return json_exprs(json_values())
+            if classes & MUTATION_TYPES:
+                return json_mutations(json_values())
             return st.one_of([self.value(t) for t in info.types])
         raise TypeError(f"no strategy for wire type {info!r}")
 

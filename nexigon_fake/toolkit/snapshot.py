@@ -17,6 +17,7 @@ import msgspec
 from nexigon_fake.clock import Clock, FrozenClock, SystemClock
 from nexigon_fake.errors import InvalidError
 from nexigon_fake.ids import IdSource
+from nexigon_fake.state.operation_records import OperationTables
 from nexigon_fake.state.store import Store
 from nexigon_fake.toolkit.fixture_loader import LoadedFixture
 from nexigon_fake.toolkit.snapshot_checks import MSG_BAD_SNAPSHOT, check, check_records
@@ -95,6 +96,8 @@ def take(
         audit=list(store.audit),
         fixture=fixture,
         pairing_keys=list(store.pairing_keys.values()),
+        operations=list(store.operations.operations.values()),
+        operations_origin=store.operations.origin,
     )
 
 
@@ -144,6 +147,9 @@ def restore(data: dict[str, Any] | bytes | str) -> Restored:
     check_records(snapshot)
     _fill(store, snapshot)
     check(store, snapshot)
+    # Restoring does not drive (C31): what fell due waits for the next call or clock move.
+    store.operations = OperationTables(snapshot.operations_origin or snapshot.clock.now)
+    store.operations.rebuild(snapshot.operations, store.options.operation_tick_secs)
     return Restored(
         seed=snapshot.seed,
         store=store,

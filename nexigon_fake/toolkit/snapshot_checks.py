@@ -33,6 +33,7 @@ ID_TAGS = {
     "connections": ("connection_id", "d_conn"),
     "repositories": ("repository_id", "repo"),
     "pairing_keys": ("pairing_key_id", "d_pairing"),
+    "operations": ("device_operation_id", "d_op"),
 }
 MIN_JWT_SECRET_BYTES = 16
 
@@ -119,7 +120,26 @@ def check(store: Store, snapshot: Snapshot) -> None:
     _check_projects(store, snapshot, problems)
     _check_devices(store, snapshot, problems)
     _check_pairing(store, snapshot, problems)
+    _check_operations(store, snapshot, problems)
     problems.raise_if_any()
+
+
+def _check_operations(store: Store, snapshot: Snapshot, problems: _Problems) -> None:
+    """Each operation belongs to a device of its project, and its step states fit its steps."""
+    for operation in snapshot.operations:
+        where = f"device operation {operation.device_operation_id}"
+        device = store.devices.get(operation.device_id)
+        if device is None or device.project_id != operation.project_id:
+            problems.add(f"{where} is not bound to a device of project {operation.project_id}")
+        count = len(operation.steps)
+        indexes = [state.step_index for state in operation.step_states]
+        if not operation.steps or not 0 <= operation.step_index < count:
+            problems.add(f"{where} has step index {operation.step_index} of {count} steps")
+        elif indexes != list(range(len(indexes))) or len(indexes) > operation.step_index + 1:
+            problems.add(f"{where} has step states that do not follow its steps")
+        for claim_index in operation.claims.values():
+            if not 0 <= claim_index < count:
+                problems.add(f"{where} has a claim for step {claim_index} of {count} steps")
 
 
 def _check_ids(snapshot: Snapshot, problems: _Problems) -> None:

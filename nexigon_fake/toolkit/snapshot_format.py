@@ -28,6 +28,7 @@ from nexigon_fake.state.model import (
     UserTokenRecord,
     fingerprint_digest,
 )
+from nexigon_fake.state.operation_records import OperationRecord
 from nexigon_fake.state.storage import property_codec
 from nexigon_fake.state.storage.event_log import EventLog
 from nexigon_fake.state.store import Options
@@ -188,3 +189,6 @@ class Snapshot(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     audit: list[AuditRecord]
     fixture: dict[str, Any] | None = None
     pairing_keys: list[DevicePairingKeyRecord] = []
+    # Device operations in every state, with claims and leases; the due queue is rebuilt.
+    operations: list[OperationRecord] = []
+    operations_origin: dt.datetime | None = None  # where driver ticks count from (D19)

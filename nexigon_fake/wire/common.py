@@ -75,6 +75,10 @@ DeviceEventId = Annotated[str, _dated_id("d_ev", "device event ID")]
 AuditLogEventId = Annotated[str, _dated_id("audit_ev", "audit log event ID")]
 AuditLogActionId = Annotated[str, _dated_id("audit_act", "audit log action ID")]
 JobId = Annotated[str, _dated_id("job", "job ID")]
+# HEAD (SEMANTICS-HEAD §III.3)
+DeviceOperationId = Annotated[str, _id("d_op", "device operation ID")]
+DeviceOperationWorkClaimId = Annotated[str, _id("d_op_claim", "device operation work claim ID")]
+FleetOperationId = Annotated[str, _id("flt_op", "fleet operation ID")]
 
 CERTIFICATE_FINGERPRINT_PATTERN = "^[0-9A-Fa-f]{1,2}(:[0-9A-Fa-f]{1,2}){31}" + END
 CertificateFingerprint = Annotated[

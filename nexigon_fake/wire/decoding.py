@@ -289,22 +289,39 @@ _ERROR = re.compile(r"^(?P<rule>.*?)(?: - at `(?P<path>\$[^`]*)`)?$", re.DOTALL)
 _PATH_PART = re.compile(r"\.([A-Za-z0-9_]+)|\[([^\]]*)\]")
 
 
-def _extra_at(input_type: Any, path: str, bound: bool) -> dict[str, Any]:
+def _tagged(candidates: list[mi.StructType], value: Any) -> list[mi.StructType]:
+    """The variant of a tagged union the payload names, when it names one (the variants of
+    ``DeviceOperationStep`` share field names but not their rules)."""
+    if isinstance(value, dict):
+        named = [
+            c for c in candidates if c.tag_field is not None and value.get(c.tag_field) == c.tag
+        ]
+        if named:
+            return named
+    return candidates
+
+
+def _extra_at(input_type: Any, path: str, payload: Any, bound: bool) -> dict[str, Any]:
     """The ``Meta.extra`` of the value at a msgspec error path, if any."""
     info: mi.Type = _type_info(input_type)
     extra: dict[str, Any] = {}
+    value = payload
     for match in _PATH_PART.finditer(path[1:]):
         extra = {}
         key = match.group(1)
         while isinstance(info, mi.Metadata):
             info = info.type
         if key is not None:
-            candidates = _struct_options(info)
+            candidates = _tagged(_struct_options(info), value)
             field = next((f for s in candidates for f in s.fields if f.encode_name == key), None)
             if field is None:
                 return {}
             info = field.type
+            value = value.get(key) if isinstance(value, dict) else None
         else:
+            index = match.group(2)
+            is_index = isinstance(value, list) and index.isdigit() and int(index) < len(value)
+            value = value[int(index)] if is_index else None
             info = _unwrap(info)
             if isinstance(info, mi.UnionType):
                 info = next(t for t in info.types if not isinstance(_unwrap(t), mi.NoneType))
@@ -329,13 +346,13 @@ def _extra_at(input_type: Any, path: str, bound: bool) -> dict[str, Any]:
     return extra
 
 
-def _invalid(input_type: Any, error: msgspec.ValidationError) -> InvalidError:
+def _invalid(input_type: Any, error: msgspec.ValidationError, payload: Any = None) -> InvalidError:
     """msgspec's refusal as rule and path, with the upstream rule where the field has one."""
     match = _ERROR.match(str(error))
     assert match is not None
     rule, path = match.group("rule"), match.group("path") or "$"
     bound = "length" not in rule and (">=" in rule or "<=" in rule)
-    extra = _extra_at(input_type, path, bound) if path != "$" else {}
+    extra = _extra_at(input_type, path, payload, bound) if path != "$" else {}
     if "matching regex" in rule and "rule" in extra:
         rule = extra["rule"]
     elif ("length" in rule or ">=" in rule or "<=" in rule) and "message" in extra:
@@ -350,7 +367,7 @@ def decode_input(input_type: type[Any], payload: dict[str, Any], *, strict: bool
     try:
         value = msgspec.convert(payload, input_type)
     except msgspec.ValidationError as error:
-        raise _invalid(input_type, error) from None
+        raise _invalid(input_type, error, payload) from None
     return check_bounds(input_type, value)
 
 

@@ -28,7 +28,13 @@ from schemathesis.specs.openapi.checks import (
 from nexigon_fake import Hub, create_app
 
 HUB = Hub()
-schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", create_app(HUB))
+# devices_CreateOperation's body holds recursive expressions (JsonExpr inside JsonExpr), and
+# schemathesis' generator does not finish drawing from that schema; the test kit's own bounded
+# strategies cover that body instead (tests/state/test_operations.py and the strategies tests).
+RECURSIVE_BODIES = "devices_CreateOperation$"
+schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", create_app(HUB)).exclude(
+    path_regex=RECURSIVE_BODIES
+)
 EXAMPLES = int(os.environ.get("NEXIGON_SCHEMATHESIS_EXAMPLES", "10"))
 # The coverage phase (every boundary of every field, deterministically) costs more than the
 # CI budget allows for; the long profile runs it.

@@ -153,7 +153,8 @@ class MachineBase(RuleBasedStateMachine):
 
     def _probe(self, data: st.DataObject, tag: str, entity_id: str) -> None:
         """An action naming the deleted entity where it checks access: Forbidden 404."""
-        action, field = self.pick(data, PROBES[tag], "probe")
+        probes = [(action, field) for action, field in PROBES[tag] if self.supports(action)]
+        action, field = self.pick(data, probes, "probe")
         payload = self.payload(data, action)
         payload[field] = entity_id
         self.call_failing(action, payload, "Forbidden", 404)
