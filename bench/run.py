@@ -21,10 +21,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import Result
 
-GOALS = ("P1", "P2", "P3", "P3b", "P4", "P5")
+GOALS = ("P1", "P2", "P3", "P3b", "P4", "P5", "P6")
 
 
 def runners() -> dict[str, Callable[[bool], list[Result]]]:
+    import driver
     import http_load
     import inprocess
     import memory
@@ -37,6 +38,7 @@ def runners() -> dict[str, Callable[[bool], list[Result]]]:
         "P3b": scale.run_long_history,
         "P4": lambda quick: [memory.run(quick)],
         "P5": lambda quick: [http_load.run_p5(quick)],
+        "P6": driver.run,
     }
 
 
