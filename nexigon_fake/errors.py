@@ -250,3 +250,15 @@ MSG_OPERATION_CANCELLED = "Operation was cancelled."
 MSG_CONDITION_FAILED = "Condition failed: {detail}"
 MSG_PREDICATE_FAILED = "Predicate failed: {detail}"
 MSG_MUTATION_FAILED = "Mutation failed: {detail}"
+
+# The agent's operation runner (nexigon-agent run.rs and handlers.rs): reported step errors.
+MSG_AGENT_INTERRUPTED = (
+    "previous command execution was interrupted after dispatch; refusing unsafe automatic replay"
+)
+MSG_AGENT_COMMANDS_DISABLED = "commands not enabled"
+MSG_AGENT_BAD_NAME = "invalid command name"
+MSG_AGENT_NOT_FOUND = "command not found"
+MSG_AGENT_BAD_INPUT = "command input does not satisfy its declared schema: {detail}"
+MSG_AGENT_BAD_OUTPUT = "command output does not satisfy its declared schema: {detail}"
+MSG_AGENT_OUTPUT_FAILED = "command output handling failed: {detail}"
+MSG_AGENT_TIMED_OUT = "command timed out after {secs}s"

@@ -196,6 +196,11 @@ class Commands:
         with self._hub.lock:
             return sorted(self._handlers.get(device_id, {}))
 
+    def registered(self, device_id: str, name: str) -> RegisteredCommand | None:
+        """The device's handler of ``name``, as registered; None when it has none."""
+        with self._hub.lock:
+            return self._handlers.get(device_id, {}).get(name)
+
     def clear(self) -> None:
         """Forget every handler (manifests stay: they are state)."""
         with self._hub.lock:
