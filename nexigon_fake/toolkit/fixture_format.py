@@ -29,6 +29,7 @@ from nexigon_fake.wire.devices import (
     DeviceName,
     PropertyName,
 )
+from nexigon_fake.wire.operations import DeviceOperationStep, OperationDescription, OperationName
 from nexigon_fake.wire.organizations import OrganizationName
 from nexigon_fake.wire.pairing_keys import PairingKeyName, PairingKeyValidity
 from nexigon_fake.wire.projects import OtlpEndpoint, ProjectName, TokenName
@@ -134,6 +135,20 @@ class FixtureEvent(DeviceEvent, forbid_unknown_fields=True):
     """A device event exactly as `devices_PublishEvents` takes it (the hub sets `receivedAt`)."""
 
 
+class FixtureOperation(FixtureStruct):
+    """A device operation, created `startedSecsAgo` before the load and started then; without
+    `startedSecsAgo` it is created at the end of the load and stays `Pending`. `cancelled`
+    cancels it at that instant. Its steps run as they would: hub-side steps complete, command
+    steps wait for the device, and a step whose deadline has passed by the end has timed out."""
+
+    key: FixtureKey
+    name: OperationName
+    description: OperationDescription | None = None
+    steps: list[DeviceOperationStep]
+    started_secs_ago: SecsAgo | None = None
+    cancelled: bool = False
+
+
 class FixtureDevice(FixtureStruct):
     """A device; without `fingerprint` one is drawn from the hub's seed."""
 
@@ -144,6 +159,7 @@ class FixtureDevice(FixtureStruct):
     connections: list[FixtureConnection] = []
     properties: list[FixtureProperty] = []
     events: list[FixtureEvent] = []
+    operations: list[FixtureOperation] = []
 
 
 class FixtureProject(FixtureStruct):
@@ -191,6 +207,7 @@ def check_rules(fixture: Fixture) -> None:
             "deployment token",
             "device",
             "pairing key",
+            "operation",
         )
     }
     seen["organization"][DEFAULT_ORGANIZATION_KEY] = "the hub's default organization"
@@ -225,6 +242,8 @@ def check_rules(fixture: Fixture) -> None:
             define("device", device.key, f"{device_path}.key")
             for index, connection in enumerate(device.connections):
                 _check_connection(connection, f"{device_path}.connections[{index}]")
+            for index, operation in enumerate(device.operations):
+                define("operation", operation.key, f"{device_path}.operations[{index}].key")
         for index, pairing_key in enumerate(project.pairing_keys):
             key_path = f"{path}.pairingKeys[{index}]"
             define("pairing key", pairing_key.key, f"{key_path}.key")
@@ -261,7 +280,8 @@ def _check_pairing_key(pairing_key: FixturePairingKey, path: str) -> None:
 
 
 def oldest_secs_ago(fixture: Fixture) -> int:
-    """How far back the fixture's timeline starts: its oldest connection or pairing key."""
+    """How far back the fixture's timeline starts: its oldest connection, pairing key or
+    operation start."""
     connections = (
         connection.connected_secs_ago
         for project in fixture.projects
@@ -269,7 +289,13 @@ def oldest_secs_ago(fixture: Fixture) -> int:
         for connection in device.connections
     )
     keys = (key.created_secs_ago for project in fixture.projects for key in project.pairing_keys)
-    return max((*connections, *keys), default=0)
+    operations = (
+        operation.started_secs_ago or 0
+        for project in fixture.projects
+        for device in project.devices
+        for operation in device.operations
+    )
+    return max((*connections, *keys, *operations), default=0)
 
 
 def fixture_json_schema() -> dict[str, Any]:

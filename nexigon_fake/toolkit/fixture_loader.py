@@ -33,6 +33,7 @@ from nexigon_fake.toolkit.fixture_format import (
     check_rules,
     oldest_secs_ago,
 )
+from nexigon_fake.toolkit.fixture_operations import OperationStep, run_operation
 from nexigon_fake.toolkit.fixture_pairing import PairingKeyStep, run_pairing_key
 from nexigon_fake.toolkit.fixture_results import ActionRunner, FixtureError, LoadedFixture
 from nexigon_fake.wire.decoding import decode_input, parse_json
@@ -188,7 +189,7 @@ class _Loader:
         self.origin = origin
         self.loaded = loaded
         self.steps: list[_ConnectionStep] = []
-        self.pairing_steps: list[PairingKeyStep] = []
+        self.timed: list[PairingKeyStep | OperationStep] = []  # besides connections
 
     def run(self, path: str, action: str, **fields: Any) -> Any:
         """The action's output; its error becomes a FixtureError at the item's path."""
@@ -260,7 +261,7 @@ class _Loader:
         for index, device in enumerate(project.devices):
             self.load_device(project_id, device, f"{path}.devices[{index}]")
         for index, pairing_key in enumerate(project.pairing_keys):
-            order = len(self.steps) + len(self.pairing_steps)
+            order = len(self.steps) + len(self.timed)
             step = PairingKeyStep(
                 pairing_key.created_secs_ago,
                 order,
@@ -268,7 +269,7 @@ class _Loader:
                 pairing_key,
                 f"{path}.pairingKeys[{index}]",
             )
-            self.pairing_steps.append(step)
+            self.timed.append(step)
 
     def load_device(self, project_id: str, device: FixtureDevice, path: str) -> None:
         hub, loaded, run = self.hub, self.loaded, self.run
@@ -309,28 +310,36 @@ class _Loader:
                 reason = connection.end_reason or DEFAULT_END_REASON
                 moments.append((connection.ended_secs_ago, reason))
             for secs_ago, end_reason in moments:
-                order = len(self.steps) + len(self.pairing_steps)
+                order = len(self.steps) + len(self.timed)
                 step = _ConnectionStep(secs_ago, order, key, device_id, step_path, end_reason)
                 self.steps.append(step)
+        for index, operation in enumerate(device.operations):
+            order = len(self.steps) + len(self.timed)
+            secs_ago = operation.started_secs_ago or 0
+            op_path = f"{path}.operations[{index}]"
+            self.timed.append(OperationStep(secs_ago, order, device_id, operation, op_path))
 
     def run_connections(self, now: dt.datetime) -> None:
-        """Opens and closes (and pairing keys), oldest first, each at its own instant; then
+        """Opens and closes (pairing keys and operations too), oldest first, each at its own instant; then
         back to ``now``.
 
         Connection ids are drawn in declaration order first, so they do not depend on the
         timeline.
         """
-        if not self.steps and not self.pairing_steps:
+        if not self.steps and not self.timed:
             return
         hub, connections = self.hub, self.loaded.connections
         node_id = hub.ids.flat("cluster_node") if self.steps else ""
         for opening in self.steps:
             if opening.end_reason is None:
                 connections[opening.connection_key] = hub.ids.flat("d_conn")
-        timeline: list[_ConnectionStep | PairingKeyStep] = [*self.steps, *self.pairing_steps]
+        timeline: list[_ConnectionStep | PairingKeyStep | OperationStep] = [*self.steps, *self.timed]
         try:
             for step in sorted(timeline, key=lambda s: (-s.secs_ago, s.order)):
                 hub.clock.set(now - dt.timedelta(seconds=step.secs_ago))
+                if isinstance(step, OperationStep):
+                    self.loaded.operations[step.spec.key] = run_operation(self.run, step)
+                    continue
                 if isinstance(step, PairingKeyStep):
                     created = run_pairing_key(self.run, step)
                     self.loaded.pairing_key_ids[step.spec.key] = created.pairing_key_id

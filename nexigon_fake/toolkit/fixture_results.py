@@ -48,7 +48,8 @@ class LoadedFixture:
     """What a load created, by fixture key: ids, device fingerprints and token secrets.
 
     ``certificates`` and ``connections`` are keyed ``"<device key>/<index>"``;
-    ``pairing_keys`` holds each pairing key as shown once (``XXXX-XXXXXX``).
+    ``pairing_keys`` holds each pairing key as shown once (``XXXX-XXXXXX``); ``operations``
+    the device operations by key.
     """
 
     name: str
@@ -62,6 +63,7 @@ class LoadedFixture:
     connections: dict[str, str] = field(default_factory=dict)
     pairing_key_ids: dict[str, str] = field(default_factory=dict)
     pairing_keys: dict[str, str] = field(default_factory=dict)
+    operations: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         """camelCase, for the HTTP control plane and snapshots."""
@@ -93,3 +95,4 @@ class _LoadedFixtureJson(WireStruct, forbid_unknown_fields=True):
     connections: dict[str, str]
     pairing_key_ids: dict[str, str]
     pairing_keys: dict[str, str]
+    operations: dict[str, str]
