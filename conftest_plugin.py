@@ -185,8 +185,9 @@ def nexigon_sdk(request: pytest.FixtureRequest) -> Iterator[Any]:
 @pytest.fixture
 def nexigon_device(request: pytest.FixtureRequest) -> Callable[..., SimulatedDevice]:
     """Make devices on ``nexigon_hub`` to declare command handlers on:
-    ``nexigon_device(project_id=None, name=None, connected=True)`` (default: a new device,
-    connected, in a project made once per test)."""
+    ``nexigon_device(project_id=None, name=None, connected=True, agent=False)`` (default: a
+    new device, connected, in a project made once per test; ``agent=True`` lets it take its
+    operation work as the real agent does)."""
     from nexigon_fake.testing.plugin.devices import SimulatedDevices
 
     return SimulatedDevices(request.getfixturevalue("nexigon_hub"))

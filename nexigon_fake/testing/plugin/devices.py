@@ -38,6 +38,12 @@ class SimulatedDevice:
     def remove_command(self, name: str) -> bool:
         return self.hub.devices.remove_command(self.device_id, name)
 
+    def simulate_agent(self, enabled: bool = True, *, commands: bool = True) -> None:
+        """Switch on (or off) the device's simulated agent: it claims its ``DeviceCommand``
+        steps, runs its handlers and reports, as ``nexigon-agent`` does (``hub.simulate_agent``).
+        ``commands=False`` is an agent whose commands are disabled."""
+        self.hub.simulate_agent(self.device_id, enabled, commands=commands)
+
     def connect(self) -> str:
         """Open a connection (commands need one, as a real agent's); its id."""
         with self.hub.lock:
@@ -66,7 +72,12 @@ class SimulatedDevices:
         self._project_id: str | None = None
 
     def __call__(
-        self, *, project_id: str | None = None, name: str | None = None, connected: bool = True
+        self,
+        *,
+        project_id: str | None = None,
+        name: str | None = None,
+        connected: bool = True,
+        agent: bool = False,
     ) -> SimulatedDevice:
         hub = self.hub
         if project_id is None:
@@ -85,4 +96,6 @@ class SimulatedDevices:
         device = SimulatedDevice(hub, device_id, project_id)
         if connected:
             device.connect()
+        if agent:
+            device.simulate_agent()
         return device
