@@ -21,6 +21,7 @@ from nexigon_fake import pipeline
 from nexigon_fake.actions import ACTION_BY_INPUT
 from nexigon_fake.clock import DEFAULT_START, Clock, FrozenClock, ObservedClock, SystemClock
 from nexigon_fake.commands.invocations import Commands
+from nexigon_fake.commands.operation_agent import OperationAgents
 from nexigon_fake.errors import (
     ActionError,
 )
@@ -116,6 +117,7 @@ class Hub:
         self.journal = Journal(journal_cap, self.lock)
         self.faults: Faults = Faults(seed, self.lock)
         self.commands = Commands(self)  # handlers of simulated devices; not in snapshots
+        self.agents = OperationAgents(self)  # simulated agents (D44); not in snapshots
         self._build()
 
     def _build(self) -> None:
@@ -168,6 +170,7 @@ class Hub:
         """Every clock move drives the store's due work (D19, C31), under the hub's lock."""
         with self.lock:
             drive(store)
+        self.agents.poll()
 
     def reset(self, seed: int | None = None) -> None:
         """Forget everything: back to the baseline, or rebuilt from the config (new seed).
@@ -184,6 +187,7 @@ class Hub:
             self.journal.reset()
             self.faults.reset(self.config.seed)
             self.commands.clear()
+            self.agents.clear()
 
     def reset_to(self, data: dict[str, Any] | bytes | str | Baseline) -> None:
         """Restore a snapshot, make it the baseline ``reset()`` returns to, clear journal,
@@ -201,6 +205,7 @@ class Hub:
             self.journal.reset()
             self.faults.reset(self.config.seed)
             self.commands.clear()
+            self.agents.clear()
 
     def set_baseline(self) -> None:
         """Make the current state the one ``reset()`` returns to (until the seed changes)."""
@@ -289,6 +294,7 @@ class Hub:
     ) -> Any:
         """The output struct of a call, after any injected latency; errors are raised."""
         answer = pipeline.invoke(self, name, payload, credentials, mode)
+        self.agents.poll()
         answer.wait()
         if answer.error is not None:
             raise answer.error
@@ -313,6 +319,7 @@ class Hub:
             else Credentials(token, device_fingerprint, client_cert)
         )
         answer = pipeline.invoke(self, action, {} if payload is None else payload, credentials)
+        self.agents.poll()
         answer.wait()
         if answer.error is not None:
             raise answer.error
@@ -321,7 +328,20 @@ class Hub:
 
     def invoke_json(self, action: str, body: bytes, credentials: Credentials) -> Answer:
         """The wire path: a raw JSON body in, the answer (status, JSON, latency) out."""
-        return pipeline.invoke(self, action, body, credentials)
+        answer = pipeline.invoke(self, action, body, credentials)
+        self.agents.poll()
+        return answer
+
+    def simulate_agent(
+        self, device_id: str, enabled: bool = True, *, commands: bool = True
+    ) -> None:
+        """Let the device take its ``DeviceCommand`` steps as ``nexigon-agent`` does (D44):
+        claim after every call and clock move, run its command handler, report. Off by default;
+        ``commands=False`` is an agent whose commands are disabled."""
+        if enabled:
+            self.agents.enable(device_id, commands=commands)
+        else:
+            self.agents.disable(device_id)
 
     def execute(
         self, action: Action[OutputT], *, credentials: Credentials | None = None

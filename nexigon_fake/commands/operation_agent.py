@@ -28,7 +28,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import threading
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -131,6 +131,7 @@ class OperationAgents:
             self._commands_enabled.clear()
             self._ledger.clear()
             self._running.clear()
+            self._close_loop()
 
     # Polling.
 
@@ -143,6 +144,8 @@ class OperationAgents:
             for device_id in sorted(self._commands_enabled):
                 self._finish_running(device_id)
                 self._take_work(device_id)
+            if not self._running:
+                self._close_loop()
         finally:
             self._polling.release()
 
@@ -167,7 +170,11 @@ class OperationAgents:
             self._handle(device_id, items[0])
 
     def _handle(self, device_id: str, item: dict[str, Any]) -> None:
-        operation_id, index, claim_id = item["deviceOperationId"], item["stepIndex"], item["claimId"]
+        operation_id, index, claim_id = (
+            item["deviceOperationId"],
+            item["stepIndex"],
+            item["claimId"],
+        )
         key = (operation_id, index)
         saved = self._ledger.get(key)
         if isinstance(saved, dict):
@@ -254,9 +261,7 @@ class OperationAgents:
             report["output"] = output
         return report
 
-    def _finish(
-        self, device_id: str, key: tuple[str, int], claim_id: str, report: Report
-    ) -> None:
+    def _finish(self, device_id: str, key: tuple[str, int], claim_id: str, report: Report) -> None:
         self._ledger[key] = report
         self._report(device_id, key[0], key[1], claim_id, report)
 
@@ -291,6 +296,30 @@ class OperationAgents:
             self._loop = asyncio.new_event_loop()
         return self._loop
 
+    def _close_loop(self) -> None:
+        """Let cancelled handlers unwind, then close the loop (a new one comes when needed)."""
+        loop, self._loop = self._loop, None
+        if loop is None:
+            return
+
+        def finish() -> None:
+            pending = asyncio.all_tasks(loop)
+            for task in pending:
+                task.cancel()
+            if pending:
+                loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+            loop.close()
+
+        self._in_thread(finish)
+
+    @staticmethod
+    def _in_thread(work: Callable[[], None]) -> None:
+        """Run ``work`` in a thread of its own and wait for it: the caller may be inside
+        another event loop, where this one cannot run."""
+        worker = threading.Thread(target=work, name="nexigon-fake-agent-loop")
+        worker.start()
+        worker.join()
+
     def _step_loop(self) -> None:
         """Give running async handlers a bounded number of loop iterations, in a thread of
         its own (the caller may be inside another event loop); joined before returning."""
@@ -304,9 +333,7 @@ class OperationAgents:
                     return
                 loop.run_until_complete(asyncio.sleep(0))
 
-        worker = threading.Thread(target=step, name="nexigon-fake-agent-step")
-        worker.start()
-        worker.join()
+        self._in_thread(step)
 
 
 def _failed(error: str) -> Report:

@@ -7,6 +7,7 @@ only after every check passed, so a refused call leaves the hub as it was.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from nexigon_fake.clock import format_timestamp
 from nexigon_fake.errors import (
@@ -229,6 +230,31 @@ def query_operations(
     return QueryDeviceOperationsOutput(operations=[summary(o) for o in operations])
 
 
+def _claimable(
+    store: Store, device_id: str, kinds: tuple[type, ...]
+) -> list[tuple[dt.datetime, int, OperationRecord, StepRecord]]:
+    """The device's running work of these kinds that no live lease holds."""
+    now = store.now()
+    candidates: list[tuple[dt.datetime, int, OperationRecord, StepRecord]] = []
+    for operation_id in store.operations.by_device.get(device_id, {}):
+        operation = store.operations.operations[operation_id]
+        state = operation.current
+        if operation.status != "Running" or state is None or state.status != "Running":
+            continue
+        if not isinstance(operation.steps[operation.step_index], kinds):
+            continue
+        if operation.lease_expires_at is not None and now < operation.lease_expires_at:
+            continue
+        candidates.append((state.started_at, operation.sequence, operation, state))
+    return candidates
+
+
+def has_claimable_work(store: Store, device_id: str, kinds: Iterable[str]) -> bool:
+    """Whether a claim by the device would hand out work (simulated agents poll only then)."""
+    wanted = tuple(_WORK_KINDS[kind] for kind in kinds)
+    return device_id in store.devices and bool(_claimable(store, device_id, wanted))
+
+
 def claim_operation_work(
     ctx: Context, request: ClaimDeviceOperationWorkAction
 ) -> ClaimDeviceOperationWorkOutput:
@@ -241,17 +267,7 @@ def claim_operation_work(
         else tuple(_WORK_KINDS.values())
     )
     now = store.now()
-    candidates: list[tuple[dt.datetime, int, OperationRecord, StepRecord]] = []
-    for operation_id in store.operations.by_device.get(device.device_id, {}):
-        operation = store.operations.operations[operation_id]
-        state = operation.current
-        if operation.status != "Running" or state is None or state.status != "Running":
-            continue
-        if not isinstance(operation.steps[operation.step_index], kinds):
-            continue
-        if operation.lease_expires_at is not None and now < operation.lease_expires_at:
-            continue
-        candidates.append((state.started_at, operation.sequence, operation, state))
+    candidates = _claimable(store, device.device_id, kinds)
     candidates.sort(key=lambda c: (c[0], c[1]))
     work = []
     for _, _, operation, state in candidates[: request.limit or 1]:

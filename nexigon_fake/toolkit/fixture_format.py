@@ -143,8 +143,8 @@ class FixtureOperation(FixtureStruct):
 
     key: FixtureKey
     name: OperationName
-    description: OperationDescription | None = None
     steps: list[DeviceOperationStep]
+    description: OperationDescription | None = None
     started_secs_ago: SecsAgo | None = None
     cancelled: bool = False
 

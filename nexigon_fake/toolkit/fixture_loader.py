@@ -320,8 +320,8 @@ class _Loader:
             self.timed.append(OperationStep(secs_ago, order, device_id, operation, op_path))
 
     def run_connections(self, now: dt.datetime) -> None:
-        """Opens and closes (pairing keys and operations too), oldest first, each at its own instant; then
-        back to ``now``.
+        """Opens and closes (pairing keys and operations too), oldest first, each at its own
+        instant; then back to ``now``.
 
         Connection ids are drawn in declaration order first, so they do not depend on the
         timeline.
@@ -333,7 +333,10 @@ class _Loader:
         for opening in self.steps:
             if opening.end_reason is None:
                 connections[opening.connection_key] = hub.ids.flat("d_conn")
-        timeline: list[_ConnectionStep | PairingKeyStep | OperationStep] = [*self.steps, *self.timed]
+        timeline: list[_ConnectionStep | PairingKeyStep | OperationStep] = [
+            *self.steps,
+            *self.timed,
+        ]
         try:
             for step in sorted(timeline, key=lambda s: (-s.secs_ago, s.order)):
                 hub.clock.set(now - dt.timedelta(seconds=step.secs_ago))
