@@ -8,16 +8,14 @@ after it pin down behaviours by example.
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
-import pickle
 from typing import Any
 
 import msgspec
 import pytest
 from hypothesis import settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+from hypothesis.stateful import invariant, rule
 
 from nexigon_fake.state.storage.audit_log import RECENT_LIMIT, AuditLog, AuditRecord
 from nexigon_fake.wire.actor import (
@@ -29,6 +27,7 @@ from nexigon_fake.wire.actor import (
     UserTokenActor,
 )
 
+from .round_trips import RoundTrips
 from .strategies import dated_ids, instants, json_values, odd_ids
 
 AT = dt.datetime(2026, 5, 4, 7, 0, 30, 250_000, tzinfo=dt.UTC)
@@ -89,7 +88,7 @@ def restored(log: AuditLog) -> AuditLog:
     return again
 
 
-class AuditLogMachine(RuleBasedStateMachine):
+class AuditLogMachine(RoundTrips):
     def __init__(self) -> None:
         super().__init__()
         self.log = AuditLog()
@@ -127,17 +126,8 @@ class AuditLogMachine(RuleBasedStateMachine):
         assert list(self.log.for_device(entity_id)) == devices
         assert list(self.log.for_project(entity_id)) == projects
 
-    @rule()
-    def pickle_round_trip(self) -> None:
-        self.log = pickle.loads(pickle.dumps(self.log, pickle.HIGHEST_PROTOCOL))
-
-    @rule()
-    def deepcopy_round_trip(self) -> None:
-        self.log = copy.deepcopy(self.log)
-
-    @rule()
-    def snapshot_round_trip(self) -> None:
-        self.log = restored(self.log)
+    def restored(self, log: Any) -> Any:
+        return restored(log)
 
     @invariant()
     def every_record_reads_back(self) -> None:

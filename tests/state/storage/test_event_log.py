@@ -8,20 +8,19 @@ hold, an id inside another event's body and a long history.
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
-import pickle
 from typing import Any
 
 import msgspec
 from hypothesis import settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+from hypothesis.stateful import invariant, precondition, rule
 
 from nexigon_fake.clock import format_timestamp, parse_timestamp
 from nexigon_fake.state.storage.event_log import LONG_FROM, SEVERITIES, EventLog, StoredEvent
 from nexigon_fake.wire.devices import DeviceEvent, DeviceEventSeverity
 
+from .round_trips import RoundTrips
 from .strategies import START, dated_ids, instants, json_values, odd_ids
 
 AT = dt.datetime(2026, 5, 4, 7, 0, 30, 250_000, tzinfo=dt.UTC)
@@ -104,7 +103,7 @@ def restored(log: EventLog) -> EventLog:
     return again
 
 
-class EventLogMachine(RuleBasedStateMachine):
+class EventLogMachine(RoundTrips):
     def __init__(self) -> None:
         super().__init__()
         self.log = EventLog()
@@ -155,17 +154,8 @@ class EventLogMachine(RuleBasedStateMachine):
     def contains(self, event_id: str) -> None:
         assert (event_id in self.log) == (event_id in self.reference)
 
-    @rule()
-    def pickle_round_trip(self) -> None:
-        self.log = pickle.loads(pickle.dumps(self.log, pickle.HIGHEST_PROTOCOL))
-
-    @rule()
-    def deepcopy_round_trip(self) -> None:
-        self.log = copy.deepcopy(self.log)
-
-    @rule()
-    def snapshot_round_trip(self) -> None:
-        self.log = restored(self.log)
+    def restored(self, log: Any) -> Any:
+        return restored(log)
 
     @invariant()
     def every_event_reads_back(self) -> None:
