@@ -62,6 +62,7 @@ class HubConfig:
     fixture: str | Path | None = None
     operation_tick_secs: float = 0.0
     task_lease_secs: int = 300
+    head_audit_events: bool = True
 
 
 class DevicesNamespace(DevicesActions):
@@ -100,6 +101,7 @@ class Hub:
         *,
         operation_tick_secs: float = 0.0,
         task_lease_secs: int = 300,
+        head_audit_events: bool = True,
     ) -> None:
         self.config = HubConfig(
             seed,
@@ -112,6 +114,7 @@ class Hub:
             fixture,
             float(operation_tick_secs),
             task_lease_secs,
+            head_audit_events,
         )
         self.lock = threading.RLock()
         self.journal = Journal(journal_cap, self.lock)
@@ -131,6 +134,7 @@ class Hub:
             domain=config.domain,
             operation_tick_secs=float(config.operation_tick_secs),
             task_lease_secs=config.task_lease_secs,
+            head_audit_events=config.head_audit_events,
         )
         store = Store(clock, ids, options)
         admin = users.add_user(store, ADMIN_EMAIL, "Administrator", is_admin=True)
@@ -253,6 +257,7 @@ class Hub:
                 domain=restored.store.options.domain,
                 operation_tick_secs=restored.store.options.operation_tick_secs,
                 task_lease_secs=restored.store.options.task_lease_secs,
+                head_audit_events=restored.store.options.head_audit_events,
                 frozen_clock=restored.clock.frozen,
             )
             self._install(

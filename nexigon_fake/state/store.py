@@ -30,6 +30,7 @@ from nexigon_fake.state.model import (
 from nexigon_fake.state.operation_records import OperationTables
 from nexigon_fake.state.storage.audit_log import AuditLog
 from nexigon_fake.wire.actor import Actor
+from nexigon_fake.wire.audit import HEAD_AUDIT_EVENTS
 
 
 def without(ids: tuple[str, ...], removed: str) -> tuple[str, ...]:
@@ -51,6 +52,8 @@ class Options:
     # Device operations (D19, D21): deadlines noticed at ticks (0: at once), task lease length.
     operation_tick_secs: float = 0.0
     task_lease_secs: int = 300
+    # D40: audit events of the HEAD actions (fake-specific names) are recorded.
+    head_audit_events: bool = True
 
 
 class Store:
@@ -209,6 +212,8 @@ class Context:
     ) -> None:
         """Append an audit event; all events of one invocation share one action id."""
         store = self.store
+        if event in HEAD_AUDIT_EVENTS and not store.options.head_audit_events:
+            return
         now = store.now()
         if self.action_id is None:
             self.action_id = store.ids.dated("audit_act", now)

@@ -12,6 +12,26 @@ from nexigon_fake.wire.common import (
     WireStruct,
 )
 
+# Audit events of the HEAD actions: upstream names none, so these are the fake's (D40), and
+# ``Hub(head_audit_events=False)`` leaves them out of the log.
+HEAD_AUDIT_EVENTS = frozenset(
+    {
+        "devices_OperationCreated",
+        "devices_OperationStarted",
+        "devices_OperationCancelled",
+        "projects_DevicePairingKeyCreated",
+        "projects_DevicePairingKeyRevoked",
+        "projects_DevicePairingKeyRedeemed",
+        "fleet_OperationCreated",
+        "fleet_OperationStarted",
+        "fleet_OperationPaused",
+        "fleet_OperationCancelled",
+        "fleet_OperationStageAdvanced",
+        "fleet_PropertySet",
+        "fleet_PropertyRemoved",
+    }
+)
+
 
 class AuditLogEventAction(WireStruct):
     action_id: AuditLogActionId
