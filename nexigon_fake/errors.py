@@ -186,6 +186,7 @@ MSG_NO_BUILTIN_FIXTURE = "No built-in fixture `{name}`; there are: {names}."
 
 # Fixtures (nexigon_fake/toolkit/fixture_loader.py).
 MSG_FIXTURE_NOT_JSON = "invalid JSON: {detail}"
+MSG_FIXTURE_UNKNOWN_FIELD = "Object contains unknown field `{field}`"
 MSG_NOT_LOADED_FIXTURE = "Not a loaded fixture: {detail}"
 
 # Device commands (nexigon_fake/commands/invocations.py): the `error` of a `Done` frame, or why a

@@ -19,6 +19,7 @@ from typing import Any
 from nexigon_fake.actions import ACTIONS
 from nexigon_fake.errors import (
     MSG_FIXTURE_NOT_JSON,
+    MSG_FIXTURE_UNKNOWN_FIELD,
     ActionError,
     InvalidError,
     InvalidJsonError,
@@ -36,7 +37,7 @@ from nexigon_fake.toolkit.fixture_format import (
 from nexigon_fake.toolkit.fixture_operations import OperationStep, run_operation
 from nexigon_fake.toolkit.fixture_pairing import PairingKeyStep, run_pairing_key
 from nexigon_fake.toolkit.fixture_results import ActionRunner, FixtureError, LoadedFixture
-from nexigon_fake.wire.decoding import decode_input, parse_json
+from nexigon_fake.wire.decoding import check_unknown_fields, decode_input, parse_json
 from nexigon_fake.wire.devices import ConnectionEndReason
 from nexigon_fake.wire.projects import DeploymentTokenFlags, ProjectOtlpConfig
 from nexigon_fake.wire.repositories import CreateRepositorySuccess
@@ -116,6 +117,9 @@ def _decode(origin: str, payload: Any) -> Fixture:
         raise FixtureError(origin, f"Unsupported format {got}; {expected}.", "$.format")
     try:
         fixture: Fixture = decode_input(Fixture, payload, strict=False)
+        # The wire records inside (steps, events) accept unknown keys on the wire, as the Hub
+        # does; in a fixture, the fake's own format, an unknown key is a typo.
+        check_unknown_fields(Fixture, payload, MSG_FIXTURE_UNKNOWN_FIELD)
     except InvalidError as error:
         detail = error.message if error.rule is None else error.rule
         raise FixtureError(origin, detail, error.path or "$") from None

@@ -249,7 +249,15 @@ def _struct_options(info: mi.Type) -> list[mi.StructType]:
     return []
 
 
-def _check_unknown(info: mi.Type, value: Any, path: str) -> None:
+def check_unknown_fields(
+    input_type: type[Any], payload: Any, template: str = MSG_UNKNOWN_FIELD
+) -> None:
+    """Refuse keys ``input_type``'s schema does not know, at any depth (``template`` names
+    the key as ``{field}``)."""
+    _check_unknown(_type_info(input_type), payload, "$", template)
+
+
+def _check_unknown(info: mi.Type, value: Any, path: str, template: str = MSG_UNKNOWN_FIELD) -> None:
     """Strict mode: refuse keys the action's schema does not know, at any depth."""
     info = _unwrap(info)
     if isinstance(info, mi.UnionType):
@@ -260,11 +268,11 @@ def _check_unknown(info: mi.Type, value: Any, path: str) -> None:
             tag = value.get(structs[0].tag_field)
             for member in structs:
                 if member.tag == tag:
-                    _check_unknown(member, value, path)
+                    _check_unknown(member, value, path, template)
             return
         for option in info.types:
             if not isinstance(_unwrap(option), mi.NoneType):
-                _check_unknown(option, value, path)
+                _check_unknown(option, value, path, template)
         return
     if isinstance(info, mi.StructType) and isinstance(value, dict):
         fields = {f.encode_name: f for f in info.fields}
@@ -273,14 +281,14 @@ def _check_unknown(info: mi.Type, value: Any, path: str) -> None:
                 continue
             field = fields.get(key)
             if field is None:
-                raise InvalidError(rule=MSG_UNKNOWN_FIELD.format(field=key), path=path)
-            _check_unknown(field.type, item, f"{path}.{key}")
+                raise InvalidError(rule=template.format(field=key), path=path)
+            _check_unknown(field.type, item, f"{path}.{key}", template)
     elif isinstance(info, mi.ListType) and isinstance(value, list):
         for index, item in enumerate(value):
-            _check_unknown(info.item_type, item, f"{path}[{index}]")
+            _check_unknown(info.item_type, item, f"{path}[{index}]", template)
     elif isinstance(info, mi.DictType) and isinstance(value, dict):
         for item in value.values():
-            _check_unknown(info.value_type, item, f"{path}[...]")
+            _check_unknown(info.value_type, item, f"{path}[...]", template)
 
 
 # msgspec's ValidationError has only its text, "<rule> - at `<path>`": the one message read

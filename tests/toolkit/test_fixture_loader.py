@@ -75,6 +75,22 @@ STRUCTURAL_ERRORS = [
         id="unknown field",
     ),
     pytest.param(
+        fixture(
+            device(
+                operations=[
+                    {
+                        "key": "o",
+                        "name": "o",
+                        "steps": [{"kind": "RemoveDeviceProperty", "name": "a", "nmae": "b"}],
+                    }
+                ]
+            )
+        ),
+        "$.projects[0].devices[0].operations[0].steps[0]",
+        "Object contains unknown field `nmae`",
+        id="unknown field in a wire record",
+    ),
+    pytest.param(
         {**fixture(), "format": "nexigon-fake-fixture/2"},
         "$.format",
         'Unsupported format "nexigon-fake-fixture/2"; expected "nexigon-fake-fixture/1".',
