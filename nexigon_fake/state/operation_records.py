@@ -100,15 +100,18 @@ class OperationTables:
 
     def schedule(self, operation: OperationRecord, tick_secs: float) -> None:
         """Queue the operation's deadline, noticed at the next tick when ticks are on."""
+        self.queue_sequence += 1
+        self._push(operation, tick_secs, self.queue_sequence)
+
+    def _push(self, operation: OperationRecord, tick_secs: float, sequence: int) -> None:
         assert operation.deadline is not None
         due = to_micros(operation.deadline)
         if tick_secs > 0:
             origin = to_micros(self.origin)
             tick = round(tick_secs * 1_000_000)
             due = origin + math.ceil((due - origin) / tick) * tick
-        self.queue_sequence += 1
-        operation.queue_entry = self.queue_sequence
-        heapq.heappush(self.queue, (due, self.queue_sequence, operation.device_operation_id))
+        operation.queue_entry = sequence
+        heapq.heappush(self.queue, (due, sequence, operation.device_operation_id))
 
     def pop_due(self, now: dt.datetime) -> OperationRecord | None:
         """The operation whose live deadline is due first at ``now``, if any."""
@@ -136,15 +139,21 @@ class OperationTables:
             del self.operations[operation_id]
         self.waiting.pop(device_id, None)
 
-    def rebuild(self, operations: list[OperationRecord], tick_secs: float) -> None:
-        """Indexes and queue from restored records (a snapshot keeps only the records)."""
+    def rebuild(self, operations: list[OperationRecord], tick_secs: float, sequence: int) -> None:
+        """Indexes and queue from restored records. Each keeps its queue sequence, and the
+        counter goes on from where it was, so deadlines due at one instant run in the same
+        order as before the snapshot, and later snapshots match byte for byte."""
+        self.queue_sequence = max([sequence, *(o.queue_entry or 0 for o in operations)])
         for operation in operations:
-            operation.queue_entry = None
+            entry, operation.queue_entry = operation.queue_entry, None
             self.add(operation)
             if operation.status != "Running":
                 continue
             if operation.deadline is not None:
-                self.schedule(operation, tick_secs)
+                if entry is None:
+                    self.schedule(operation, tick_secs)
+                else:
+                    self._push(operation, tick_secs, entry)
             step = operation.steps[operation.step_index]
             current = operation.current
             waits = isinstance(step, DeviceOperationWaitForDevicePropertyStep)

@@ -98,6 +98,7 @@ def take(
         pairing_keys=list(store.pairing_keys.values()),
         operations=list(store.operations.operations.values()),
         operations_origin=store.operations.origin,
+        operations_queue_sequence=store.operations.queue_sequence,
     )
 
 
@@ -149,7 +150,11 @@ def restore(data: dict[str, Any] | bytes | str) -> Restored:
     check(store, snapshot)
     # Restoring does not drive (C31): what fell due waits for the next call or clock move.
     store.operations = OperationTables(snapshot.operations_origin or snapshot.clock.now)
-    store.operations.rebuild(snapshot.operations, store.options.operation_tick_secs)
+    store.operations.rebuild(
+        snapshot.operations,
+        store.options.operation_tick_secs,
+        snapshot.operations_queue_sequence,
+    )
     return Restored(
         seed=snapshot.seed,
         store=store,

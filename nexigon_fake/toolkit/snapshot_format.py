@@ -192,3 +192,4 @@ class Snapshot(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     # Device operations in every state, with claims and leases; the due queue is rebuilt.
     operations: list[OperationRecord] = []
     operations_origin: dt.datetime | None = None  # where driver ticks count from (D19)
+    operations_queue_sequence: int = 0  # the due queue's counter: ties run in the same order

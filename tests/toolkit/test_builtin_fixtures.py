@@ -221,3 +221,30 @@ def test_fleet_loads_a_thousand_varied_devices() -> None:
         if certificate_statuses(hub, loaded.devices, key)[0] == "Conflict"
     ]
     assert conflicts == ["dev-0248", "dev-0249"]
+
+
+def test_showcase_has_a_device_operation_in_each_status(
+    showcase: tuple[Hub, LoadedFixture],
+) -> None:
+    hub, loaded = showcase
+    statuses = {
+        key: hub.invoke("devices_GetOperation", {"deviceOperationId": operation_id})["summary"][
+            "status"
+        ]
+        for key, operation_id in loaded.operations.items()
+    }
+    assert statuses == {
+        "next-window": "Pending",
+        "reboot-now": "Running",
+        "config-rollout": "Succeeded",
+        "bad-patch": "Failed",
+        "diagnostics": "TimedOut",
+        "abandoned": "Cancelled",
+    }
+    healthy = loaded.devices["gw-healthy"]
+    listed = hub.invoke("devices_QueryOperations", {"deviceId": healthy})["operations"]
+    assert [o["name"] for o in listed] == [  # newest first
+        "Reboot in the next maintenance window",
+        "Reboot",
+        "Roll out gateway config",
+    ]
