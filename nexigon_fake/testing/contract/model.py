@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from nexigon_fake.testing.contract.operation_model import OperationModel
 from nexigon_fake.testing.contract.records import (
     DEFAULT_TOKEN_VALIDITY_SECS,
     PRESENT,
-    AuditEntry,
     Certificate,
     Connection,
     Device,
@@ -30,25 +30,16 @@ from nexigon_fake.testing.contract.records import (
     normalize_fingerprint,
     parse_instant,
 )
-from nexigon_fake.testing.contract.views import ModelViews
 
 __all__ = ["PRESENT", "ContractModel", "parse_instant"]
 
 
-class ContractModel(ModelViews):
+class ContractModel(OperationModel):
     """What a hub must answer, given what the machine did to it."""
 
     def _next_order(self) -> int:
         self._order += 1
         return self._order
-
-    def _audit(
-        self, project_id: str, event: str, data: dict[str, Any], device_id: str | None = None
-    ) -> None:
-        entry = AuditEntry(event, data, self.now)
-        self.projects[project_id].audit.append(entry)
-        if device_id is not None:
-            self.devices[device_id].audit.append(entry)
 
     def create_project(self, project_id: str, name: str) -> None:
         self.projects[project_id] = Project(project_id, name)
@@ -186,6 +177,7 @@ class ContractModel(ModelViews):
         for connection_id in device.connections:
             del self.connections[connection_id]
             self.deleted["d_conn"][connection_id] = None
+        self.forget_operations(device_id)
         self.deleted["d"][device_id] = None
 
     def has_certificate(self, device_id: str, fingerprint: str) -> bool:

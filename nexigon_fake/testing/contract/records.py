@@ -25,6 +25,9 @@ HUB_TIME_FIELDS = frozenset(
         "expiresAt",
         "usedAt",
         "revokedAt",
+        "startedAt",
+        "completedAt",
+        "updatedAt",
     }
 )
 DURATION_FIELDS = frozenset({"currentConnectionDurationSecs", "connectedForSecs", "durationSecs"})
@@ -148,3 +151,39 @@ class Project:
     tokens: dict[str, None] = field(default_factory=dict)
     pairing_keys: dict[str, None] = field(default_factory=dict)
     audit: list[AuditEntry] = field(default_factory=list)
+
+
+@dataclass
+class StepState:
+    step_index: int
+    status: str
+    started_at: int
+    completed_at: int | None = None
+    error: str | None = None
+    output: Any = None
+
+
+@dataclass
+class Operation:
+    operation_id: str
+    project_id: str
+    device_id: str
+    name: str
+    steps: list[dict[str, Any]]
+    created_at: int
+    order: int
+    status: str = "Pending"
+    step_index: int = 0
+    last_error: str | None = None
+    started_at: int | None = None
+    completed_at: int | None = None
+    updated_at: int = 0
+    states: list[StepState] = field(default_factory=list)
+    deadline: int | None = None  # of the current command step
+    claim: str | None = None  # the current claim of the current step
+    lease_until: int | None = None
+    current_since: int = 0  # when the current step became current (D22's order)
+
+    def current(self) -> StepState | None:
+        running = self.states[-1] if self.states else None
+        return running if running is not None and running.status == "Running" else None

@@ -19,6 +19,7 @@ from nexigon_fake.testing.contract.records import (
     Connection,
     Device,
     IssuedToken,
+    Operation,
     PairingKey,
     Project,
     Token,
@@ -42,9 +43,18 @@ class ModelViews:
         self.certificates: dict[str, Certificate] = {}
         self.connections: dict[str, Connection] = {}
         self.jwts: list[IssuedToken] = []
+        self.operations: dict[str, Operation] = {}
         self.deleted: dict[str, dict[str, None]] = {
-            tag: {} for tag in ("p", "deployment_id", "d", "d_c", "d_conn", "d_pairing")
+            tag: {} for tag in ("p", "deployment_id", "d", "d_c", "d_conn", "d_pairing", "d_op")
         }
+
+    def _audit(
+        self, project_id: str, event: str, data: dict[str, Any], device_id: str | None = None
+    ) -> None:
+        entry = AuditEntry(event, data, self.now)
+        self.projects[project_id].audit.append(entry)
+        if device_id is not None:
+            self.devices[device_id].audit.append(entry)
 
     def known_ids(self) -> dict[str, list[str]]:
         """Live ids by tag, for ``nexigon_fake.testing.strategies`` (``ids=model.known_ids``)."""
@@ -56,6 +66,7 @@ class ModelViews:
             "d_c": list(self.certificates),
             "d_conn": list(self.connections),
             "d_pairing": list(self.pairing_keys),
+            "d_op": list(self.operations),
         }
 
     def instant(self, secs: int) -> Any:

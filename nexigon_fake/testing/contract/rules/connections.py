@@ -64,3 +64,4 @@ class ConnectionRules(MachineBase):
         assert self.advance is not None
         self.advance(seconds)
         self.model.now += seconds
+        self.model.pass_time()
