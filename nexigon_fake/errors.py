@@ -263,3 +263,30 @@ MSG_AGENT_BAD_INPUT = "command input does not satisfy its declared schema: {deta
 MSG_AGENT_BAD_OUTPUT = "command output does not satisfy its declared schema: {detail}"
 MSG_AGENT_OUTPUT_FAILED = "command output handling failed: {detail}"
 MSG_AGENT_TIMED_OUT = "command timed out after {secs}s"
+
+# The expression language (HEAD D17, D27-D29; backticks are literal characters, C2). Step,
+# selector and gate errors add their own prefixes ("Condition failed: ...").
+# Evaluation: missing (D27)
+MSG_NAMED_VALUE_MISSING = "Named value `{name}` is missing."
+MSG_PATH_MISSING = "Path {path} does not resolve."
+
+# Evaluation: other errors (D27, C17)
+MSG_ORDERED_OPERANDS = "`{kind}` expects two numbers or two strings, got {left} and {right}."
+MSG_BOOLEAN_OPERAND = "`{kind}` expects a boolean operand, got {got}."
+MSG_IN_NOT_ARRAY = "`In` expects an array on the right, got {got}."
+MSG_CURRENT_OUTSIDE_MUTATION = "`Current` is only valid inside a mutation."
+MSG_VERSION_NOT_STRING = "`VersionRequirement` expects a string, got {got}."
+MSG_VERSION_INVALID = "`{value}` is not a valid version: {detail}"
+MSG_CONDITION_NOT_BOOLEAN = "Condition must evaluate to a boolean, got {got}."
+
+# Mutations (D28)
+MSG_CANNOT_ADDRESS_MEMBER = "Cannot address member `{key}` of {got}."
+MSG_CANNOT_ADDRESS_INDEX = "Cannot address index {index} of {got}."
+MSG_INDEX_OUT_OF_RANGE = "Index {index} is out of range (length {length})."
+
+# Definition time (D17, D29, C5)
+MSG_NEEDS_OPERAND = "`{kind}` needs at least one operand."
+MSG_PATH_TOO_LONG = "JSON path must have at most 32 segments."
+MSG_REMOVE_EMPTY_PATH = "A `Remove` mutation needs a non-empty path."
+MSG_REQUIREMENT_INVALID = "Version requirement is not valid: {detail}"
+MSG_NESTED_TOO_DEEPLY = "Expression is nested too deeply (at most 64 levels)."

@@ -11,17 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from nexigon_fake.errors import InvalidError
-from nexigon_fake.exprs.evaluate import kind_of
-from nexigon_fake.exprs.messages import (
-    MAX_NESTING,
-    MAX_PATH_SEGMENTS,
+from nexigon_fake.errors import (
     MSG_NEEDS_OPERAND,
     MSG_NESTED_TOO_DEEPLY,
     MSG_PATH_TOO_LONG,
     MSG_REMOVE_EMPTY_PATH,
     MSG_REQUIREMENT_INVALID,
+    InvalidError,
 )
+from nexigon_fake.exprs.evaluate import kind_of
 from nexigon_fake.exprs.versions import VersionParseError, parse_requirement
 from nexigon_fake.wire.json import (
     JsonBinaryExpr,
@@ -41,6 +39,9 @@ from nexigon_fake.wire.json import (
 Root = JsonExpr | JsonMutation
 # A rule's verdict on one node: the broken rule and the field it names ("" for the node).
 Verdict = tuple[str, str] | None
+
+MAX_PATH_SEGMENTS = 32  # D17
+MAX_NESTING = 64  # C5: how deep an expression may nest
 
 
 class Node:

@@ -12,8 +12,7 @@ from typing import Any
 
 import msgspec
 
-from nexigon_fake.exprs.failures import NO_CURRENT, EvaluationError, Missing
-from nexigon_fake.exprs.messages import (
+from nexigon_fake.errors import (
     MSG_BOOLEAN_OPERAND,
     MSG_CONDITION_NOT_BOOLEAN,
     MSG_CURRENT_OUTSIDE_MUTATION,
@@ -25,6 +24,7 @@ from nexigon_fake.exprs.messages import (
     MSG_VERSION_INVALID,
     MSG_VERSION_NOT_STRING,
 )
+from nexigon_fake.exprs.failures import NO_CURRENT, EvaluationError, Missing
 from nexigon_fake.exprs.values import (
     UNRESOLVED,
     is_number,

@@ -16,14 +16,14 @@ from typing import Any
 
 import json_merge_patch  # type: ignore[import-untyped]
 
-from nexigon_fake.exprs.evaluate import evaluate
-from nexigon_fake.exprs.failures import EvaluationError, Missing
-from nexigon_fake.exprs.messages import (
+from nexigon_fake.errors import (
     MSG_CANNOT_ADDRESS_INDEX,
     MSG_CANNOT_ADDRESS_MEMBER,
     MSG_INDEX_OUT_OF_RANGE,
     MSG_REMOVE_EMPTY_PATH,
 )
+from nexigon_fake.exprs.evaluate import evaluate
+from nexigon_fake.exprs.failures import EvaluationError, Missing
 from nexigon_fake.exprs.values import UNRESOLVED, json_type, resolve
 from nexigon_fake.wire.json import (
     JsonMergePatchMutation,
