@@ -262,3 +262,13 @@ MSG_AGENT_BAD_INPUT = "command input does not satisfy its declared schema: {deta
 MSG_AGENT_BAD_OUTPUT = "command output does not satisfy its declared schema: {detail}"
 MSG_AGENT_OUTPUT_FAILED = "command output handling failed: {detail}"
 MSG_AGENT_TIMED_OUT = "command timed out after {secs}s"
+
+# Fleet properties (SEMANTICS-HEAD D39, C2, C52) and the Python API standing in for strategies.
+MSG_FLEET_PROPERTY_COMPUTED = "Property `{name}` is computed; remove it first."
+MSG_FLEET_PROPERTY_MANUAL = "Property `{name}` is a manual property."
+MSG_FLEET_STRATEGY_NOT_COMPUTED = "nexigon-fake does not compute strategy `{strategy}`."
+MSG_FLEET_PROPERTY_NOT_COMPUTED = (
+    "Project {project_id} has no computed fleet property `{name}`: define it first "
+    "(`fleet_DefineComputedProperty`)."
+)
+MSG_FLEET_VALUE_NOT_JSON = "A computed value must be JSON data: {detail}"
