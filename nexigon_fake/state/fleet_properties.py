@@ -33,6 +33,7 @@ from nexigon_fake.wire.fleet_properties import (
     ComputedFleetPropertyDefinition,
     DefineComputedFleetPropertyAction,
     FleetProperty,
+    FleetPropertyKind,
     FleetPropertyKindComputed,
     FleetPropertyKindManual,
     GetFleetPropertyAction,
@@ -50,7 +51,10 @@ from nexigon_fake.wire.fleet_properties import (
     SetFleetPropertyAction,
 )
 
-_KINDS = {"Manual": FleetPropertyKindManual(), "Computed": FleetPropertyKindComputed()}
+_KINDS: dict[str, FleetPropertyKind] = {
+    "Manual": FleetPropertyKindManual(),
+    "Computed": FleetPropertyKindComputed(),
+}
 
 
 def _audit(ctx: Context, event: str, project_id: str, name: str) -> None:

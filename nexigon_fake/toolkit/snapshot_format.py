@@ -11,6 +11,10 @@ from typing import Annotated, Any, Final, Literal
 import msgspec
 
 from nexigon_fake.clock import parse_timestamp
+from nexigon_fake.state.fleet_property_records import (
+    ComputedFleetPropertyRecord,
+    FleetPropertyRecord,
+)
 from nexigon_fake.state.model import (
     AuditRecord,
     Certificate,
@@ -192,3 +196,6 @@ class Snapshot(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     # Device operations in every state, with claims and leases; the due queue is rebuilt.
     operations: list[OperationRecord] = []
     operations_origin: dt.datetime | None = None  # where driver ticks count from (D19)
+    # Fleet properties in creation order, definitions in the order first defined (D39, C52).
+    fleet_properties: list[FleetPropertyRecord] = []
+    fleet_property_definitions: list[ComputedFleetPropertyRecord] = []
