@@ -596,3 +596,26 @@ def test_versions_end_at_u64_max(hub: Hub) -> None:
     with pytest.raises(ActionError, match="highest version"):
         hub.fleet.set_computed_value(project, "c", 2)
     assert hub.snapshot_json() == before
+
+
+# Around every action: faults aimed at the project, the journal.
+
+
+def test_a_fault_aimed_at_the_project_fails_the_call_and_changes_nothing(hub: Hub) -> None:
+    project, other = make_project(hub, "target"), make_project(hub, "other")
+    hub.faults.inject("fleet_SetProperty", kind="RateLimited", project_id=project, times=1)
+    before = hub.snapshot_json()
+    raises("RateLimited", 429, set_prop, hub, project, "m", 1)
+    assert hub.snapshot_json() == before
+    set_prop(hub, other, "m", 1)  # another project's call is not aimed at
+    set_prop(hub, project, "m", 1)  # the fault fired once
+    assert get_prop(hub, project, "m")["version"] == 1
+
+
+def test_calls_are_journaled_with_their_input_and_output(hub: Hub) -> None:
+    project = make_project(hub)
+    define(hub, project, "c")
+    get_prop(hub, project, "c")
+    (entry,) = hub.journal.calls("fleet_GetProperty")
+    assert entry.input == {"projectId": project, "name": "c"}
+    assert entry.output["kind"] == COMPUTED
