@@ -21,6 +21,7 @@ from nexigon_fake.state import (
     deployment_tokens,
     devices,
     events,
+    fleet_properties,
     jwts,
     operations,
     organizations,
@@ -266,6 +267,26 @@ _SPECS: list[ActionSpec[Any, Any]] = [
     ActionSpec("repositories_SetSlug", repositories.set_slug,
                _repository("admin"), "Set the slug of a repository.",
                differs="Slugs need no `public_repositories` subscription feature."),
+    # fleet: fleet properties (SEMANTICS-HEAD §III.7.1, D18, D39, D40)
+    ActionSpec("fleet_SetProperty", fleet_properties.set_property,
+               _project(), "Set a fleet property manually.",
+               differs="Version 1, then +1 per set; a computed name is Invalid (D39)."),
+    ActionSpec("fleet_GetProperty", fleet_properties.get_property,
+               _project(), "Get a fleet property by name."),
+    ActionSpec("fleet_RemoveProperty", fleet_properties.remove_property,
+               _project(), "Remove a fleet property."),
+    ActionSpec("fleet_QueryProperties", fleet_properties.query_properties,
+               _project(), "Query all fleet properties of a project.",
+               differs="Keyed by name, in creation order."),
+    ActionSpec("fleet_DefineComputedProperty", fleet_properties.define_computed_property,
+               _project(), "Define a computed fleet property.",
+               differs="Nothing is computed: the value is `null` with an `error` until a test "
+               "sets it (`hub.fleet.set_computed_value`, D39); audited as "
+               "`fleet_ComputedPropertyDefined`."),
+    ActionSpec("fleet_QueryComputedPropertyDefinitions",
+               fleet_properties.query_computed_property_definitions,
+               _project(), "Query computed fleet property definitions for a project.",
+               differs="In the order first defined (C52)."),
 ]
 # fmt: on
 

@@ -290,3 +290,12 @@ MSG_PATH_TOO_LONG = "JSON path must have at most 32 segments."
 MSG_REMOVE_EMPTY_PATH = "A `Remove` mutation needs a non-empty path."
 MSG_REQUIREMENT_INVALID = "Version requirement is not valid: {detail}"
 MSG_NESTED_TOO_DEEPLY = "Expression is nested too deeply (at most 64 levels)."
+# Fleet properties (SEMANTICS-HEAD D39, C2, C52) and the Python API standing in for strategies.
+MSG_FLEET_PROPERTY_COMPUTED = "Property `{name}` is computed; remove it first."
+MSG_FLEET_PROPERTY_MANUAL = "Property `{name}` is a manual property."
+MSG_FLEET_STRATEGY_NOT_COMPUTED = "nexigon-fake does not compute strategy `{strategy}`."
+MSG_FLEET_PROPERTY_NOT_COMPUTED = (
+    "Project {project_id} has no computed fleet property `{name}`: define it first "
+    "(`fleet_DefineComputedProperty`)."
+)
+MSG_FLEET_VALUE_NOT_JSON = "A computed value must be JSON data: {detail}"

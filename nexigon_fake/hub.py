@@ -26,10 +26,11 @@ from nexigon_fake.errors import (
     ActionError,
 )
 from nexigon_fake.facade.devices import DevicesActions
+from nexigon_fake.facade.fleet import FleetActions
 from nexigon_fake.facade.namespaces import Namespaces
 from nexigon_fake.ids import IdSource
 from nexigon_fake.pipeline import NORMAL, QUIET, Answer, Mode
-from nexigon_fake.state import organizations, users
+from nexigon_fake.state import fleet_properties, organizations, users
 from nexigon_fake.state.operation_driver import drive
 from nexigon_fake.state.store import Context, Options, Store
 from nexigon_fake.toolkit import snapshot
@@ -72,6 +73,24 @@ class DevicesNamespace(DevicesActions):
         super().__init__(hub, credentials)
         self.on_command = hub.commands.on_command
         self.remove_command = hub.commands.remove_command
+
+
+class FleetNamespace(FleetActions):
+    """``hub.fleet``: the fleet actions, plus the values of computed properties, which a test
+    sets in place of the strategies the fake does not run (D39)."""
+
+    def __init__(self, hub: Hub, credentials: Credentials | None) -> None:
+        super().__init__(hub, credentials)
+        self._hub = hub
+
+    def set_computed_value(
+        self, project_id: str, name: str, value: Any, *, error: str | None = None
+    ) -> None:
+        """Give a computed property a value (new version, ``error`` cleared unless given);
+        an unknown project is ``NotFoundError``, an unknown or manual name ``InvalidError``."""
+        hub = self._hub
+        with hub.lock:
+            fleet_properties.set_computed_value(hub.store, project_id, name, value, error=error)
 
 
 class Session(Namespaces):
@@ -164,6 +183,7 @@ class Hub:
         self._admin_credentials = Credentials(admin_token)
         admin_session = Session(self, self._admin_credentials)
         self.devices = DevicesNamespace(self, self._admin_credentials)
+        self.fleet = FleetNamespace(self, self._admin_credentials)
         self.projects = admin_session.projects
         self.organizations = admin_session.organizations
         self.users = admin_session.users

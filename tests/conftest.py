@@ -7,10 +7,18 @@ from collections.abc import AsyncIterator, Iterator
 import httpx
 import pytest
 import pytest_asyncio
+from hypothesis import HealthCheck, settings
 
 from nexigon_fake import Hub
 from tests.hub_clients import in_process_client
 from tests.live_server import LiveServer, start_server, stop_server
+
+# Property tests check behaviour, not speed (speed lives in bench/): on a loaded machine a
+# per-example deadline or the too-slow health check would fail them for the wrong reason.
+settings.register_profile(
+    "nexigon-fake-suite", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("nexigon-fake-suite")
 
 
 @pytest.fixture

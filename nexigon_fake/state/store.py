@@ -13,6 +13,10 @@ from typing import Any
 from nexigon_fake.clock import Clock
 from nexigon_fake.errors import MSG_ENTITY_NOT_FOUND, NotFoundError
 from nexigon_fake.ids import IdSource
+from nexigon_fake.state.fleet_property_records import (
+    ComputedFleetPropertyRecord,
+    FleetPropertyRecord,
+)
 from nexigon_fake.state.model import (
     AuditRecord,
     Certificate,
@@ -95,6 +99,10 @@ class Store:
         self.pairing_keys_by_selector: dict[str, str] = {}
         self.bound_tokens: dict[str, dict[str, None]] = {}
         self.operations = OperationTables(clock.now())  # device operations (D19-D25)
+        # Fleet properties (D39): project id -> name -> property, in creation order, and the
+        # definitions of the computed ones, in the order first defined (C52).
+        self.fleet_properties: dict[str, dict[str, FleetPropertyRecord]] = {}
+        self.fleet_property_definitions: dict[str, dict[str, ComputedFleetPropertyRecord]] = {}
 
     def touch(self, device: Device) -> None:
         """Something a device listing shows has changed for this device."""

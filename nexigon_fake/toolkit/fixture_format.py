@@ -29,6 +29,7 @@ from nexigon_fake.wire.devices import (
     DeviceName,
     PropertyName,
 )
+from nexigon_fake.wire.fleet_properties import StrategyName
 from nexigon_fake.wire.operations import DeviceOperationStep, OperationDescription, OperationName
 from nexigon_fake.wire.organizations import OrganizationName
 from nexigon_fake.wire.pairing_keys import PairingKeyName, PairingKeyValidity
@@ -162,9 +163,27 @@ class FixtureDevice(FixtureStruct):
     operations: list[FixtureOperation] = []
 
 
+class FixtureComputedFleetProperty(FixtureStruct):
+    """The definition of a computed fleet property, as `fleet_DefineComputedProperty` takes it."""
+
+    input_properties: list[PropertyName]
+    strategy: StrategyName
+    config: JsonValue | None = None
+
+
+class FixtureFleetProperty(FixtureStruct):
+    """A fleet property: a manual one with its `value` (`fleet_SetProperty`), or a computed one
+    with its definition under `computed`, whose `value`, when given, is set as a test would set
+    it (`hub.fleet.set_computed_value`); without one it is `null` with the fake's error."""
+
+    name: PropertyName
+    value: JsonValue | msgspec.UnsetType = msgspec.UNSET
+    computed: FixtureComputedFleetProperty | None = None
+
+
 class FixtureProject(FixtureStruct):
-    """A project of an organization (by key) with its tokens, links, OTLP config, devices and
-    pairing keys."""
+    """A project of an organization (by key) with its tokens, links, OTLP config, devices,
+    pairing keys and fleet properties."""
 
     key: FixtureKey
     name: ProjectName
@@ -174,6 +193,7 @@ class FixtureProject(FixtureStruct):
     otlp: FixtureOtlpConfig | None = None
     devices: list[FixtureDevice] = []
     pairing_keys: list[FixturePairingKey] = []
+    fleet_properties: list[FixtureFleetProperty] = []
 
 
 class Fixture(FixtureStruct):
@@ -248,6 +268,7 @@ def check_rules(fixture: Fixture) -> None:
             key_path = f"{path}.pairingKeys[{index}]"
             define("pairing key", pairing_key.key, f"{key_path}.key")
             _check_pairing_key(pairing_key, key_path)
+        _check_fleet_properties(project.fleet_properties, f"{path}.fleetProperties")
 
 
 def _check_connection(connection: FixtureConnection, path: str) -> None:
@@ -277,6 +298,24 @@ def _check_pairing_key(pairing_key: FixturePairingKey, path: str) -> None:
             f"{path}.revoked",
             "A pairing key is either `redeemedBy` a device or `revoked`, not both.",
         )
+
+
+def _check_fleet_properties(properties: list[FixtureFleetProperty], path: str) -> None:
+    """One property per name, and a manual one has a value (which may be `null`)."""
+    names: dict[str, int] = {}
+    for index, prop in enumerate(properties):
+        first = names.setdefault(prop.name, index)
+        if first != index:
+            raise FixtureRuleError(
+                f"{path}[{index}].name",
+                f"Duplicate fleet property `{prop.name}` (already at {path}[{first}]).",
+            )
+        if prop.computed is None and prop.value is msgspec.UNSET:
+            raise FixtureRuleError(
+                f"{path}[{index}]",
+                "A manual fleet property needs `value` (`null` is a value); a computed one "
+                "needs `computed`.",
+            )
 
 
 def oldest_secs_ago(fixture: Fixture) -> int:

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import msgspec
+
 from nexigon_fake.actions import ACTIONS
 from nexigon_fake.errors import (
     MSG_FIXTURE_NOT_JSON,
@@ -24,11 +26,13 @@ from nexigon_fake.errors import (
     InvalidError,
     InvalidJsonError,
 )
+from nexigon_fake.state.fleet_properties import set_computed_value
 from nexigon_fake.toolkit.fixture_format import (
     DEFAULT_ORGANIZATION_KEY,
     FORMAT,
     Fixture,
     FixtureDevice,
+    FixtureFleetProperty,
     FixtureProject,
     FixtureRuleError,
     check_rules,
@@ -264,6 +268,8 @@ class _Loader:
             run(f"{path}.otlp", "projects_SetOtlpConfig", project_id=project_id, config=config)
         for index, device in enumerate(project.devices):
             self.load_device(project_id, device, f"{path}.devices[{index}]")
+        for index, prop in enumerate(project.fleet_properties):
+            self.load_fleet_property(project_id, prop, f"{path}.fleetProperties[{index}]")
         for index, pairing_key in enumerate(project.pairing_keys):
             order = len(self.steps) + len(self.timed)
             step = PairingKeyStep(
@@ -274,6 +280,27 @@ class _Loader:
                 f"{path}.pairingKeys[{index}]",
             )
             self.timed.append(step)
+
+    def load_fleet_property(self, project_id: str, prop: FixtureFleetProperty, path: str) -> None:
+        """A manual value, or a computed definition and, when given, its value (D39)."""
+        computed = prop.computed
+        if computed is None:
+            self.run(
+                path, "fleet_SetProperty", project_id=project_id, name=prop.name, value=prop.value
+            )
+            return
+        self.run(
+            f"{path}.computed",
+            "fleet_DefineComputedProperty",
+            project_id=project_id,
+            name=prop.name,
+            input_properties=list(computed.input_properties),
+            strategy=computed.strategy,
+            config=computed.config,
+        )
+        if prop.value is not msgspec.UNSET:
+            with self.hub.lock:
+                set_computed_value(self.hub.store, project_id, prop.name, prop.value)
 
     def load_device(self, project_id: str, device: FixtureDevice, path: str) -> None:
         hub, loaded, run = self.hub, self.loaded, self.run

@@ -14,16 +14,19 @@ import msgspec
 from nexigon_fake.clock import Clock
 from nexigon_fake.errors import MSG_NOT_LOADED_FIXTURE, InvalidError
 from nexigon_fake.ids import IdSource
+from nexigon_fake.state.store import Store
 from nexigon_fake.wire.common import Action, WireStruct
 
 T = TypeVar("T")
 
 
 class ActionRunner(Protocol):
-    """What the loader needs of a hub: its lock, clock and ids, and calls that are neither
-    journaled nor faulted (the hub, above this layer, provides them)."""
+    """What the loader needs of a hub: its lock, clock, ids and store (for what no action
+    does: computed fleet property values), and calls that are neither journaled nor faulted
+    (the hub, above this layer, provides them)."""
 
     lock: threading.RLock
+    store: Store
     clock: Clock
     ids: IdSource
     default_organization_id: str

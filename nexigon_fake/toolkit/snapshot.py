@@ -99,6 +99,10 @@ def take(
         operations=list(store.operations.operations.values()),
         operations_origin=store.operations.origin,
         operations_queue_sequence=store.operations.queue_sequence,
+        fleet_properties=[r for table in store.fleet_properties.values() for r in table.values()],
+        fleet_property_definitions=[
+            d for table in store.fleet_property_definitions.values() for d in table.values()
+        ],
     )
 
 
@@ -190,6 +194,11 @@ def _fill(store: Store, snapshot: Snapshot) -> None:
     for record in snapshot.audit:
         store.audit.append(record)
     _fill_pairing(store, snapshot)
+    for prop in snapshot.fleet_properties:
+        store.fleet_properties.setdefault(prop.project_id, {})[prop.name] = prop
+    for definition in snapshot.fleet_property_definitions:
+        table = store.fleet_property_definitions.setdefault(definition.project_id, {})
+        table[definition.name] = definition
 
 
 def _fill_pairing(store: Store, snapshot: Snapshot) -> None:

@@ -15,6 +15,7 @@ from nexigon_fake.clock import parse_timestamp
 from nexigon_fake.errors import InvalidError
 from nexigon_fake.ids import is_well_formed
 from nexigon_fake.state.store import Store
+from nexigon_fake.toolkit.snapshot_fleet import fleet_property_problems
 from nexigon_fake.toolkit.snapshot_format import Snapshot
 from nexigon_fake.wire.pairing_keys import normalize_pairing_key
 
@@ -121,6 +122,8 @@ def check(store: Store, snapshot: Snapshot) -> None:
     _check_devices(store, snapshot, problems)
     _check_pairing(store, snapshot, problems)
     _check_operations(store, snapshot, problems)
+    for problem in fleet_property_problems(snapshot, store.projects):
+        problems.add(problem)
     problems.raise_if_any()
 
 

@@ -29,6 +29,7 @@ HEAD_AUDIT_EVENTS = frozenset(
         "fleet_OperationStageAdvanced",
         "fleet_PropertySet",
         "fleet_PropertyRemoved",
+        "fleet_ComputedPropertyDefined",
     }
 )
 

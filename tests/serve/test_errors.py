@@ -959,7 +959,7 @@ async def test_unknown_action_is_invalid_404(client: httpx.AsyncClient, action: 
     "action",
     [
         "users_Query",
-        "fleet_SetProperty",
+        "users_ChangePassword",
         "audit_QueryAuditLogEvents",
         "repositories_CreatePackage",
         "users_QuerySessions",

@@ -324,6 +324,7 @@ class RecordingRunner:
 
     def __init__(self, hub: Hub) -> None:
         self.hub, self.lock, self.clock, self.ids = hub, hub.lock, hub.clock, hub.ids
+        self.store = hub.store
         self.default_organization_id = hub.default_organization_id
         self.seen: list[tuple[str, dt.datetime]] = []
 

@@ -2,10 +2,10 @@
 
 ``contract_machine(make_client)`` gives a ``RuleBasedStateMachine`` that creates, queries,
 changes and deletes projects, deployment tokens, devices, certificates, connections,
-properties, events, device tokens, pairing keys and device operations through
-``make_client()`` (see ``nexigon_fake.testing.clients`` for the protocol and the in-process,
-HTTP and SDK adapters), and compares every answer with a
-plain reference model (``nexigon_fake.testing.contract.model``). It holds, after every step:
+properties, events, device tokens, pairing keys, device operations and fleet properties
+through ``make_client()`` (see ``nexigon_fake.testing.clients`` for the protocol and the
+in-process, HTTP and SDK adapters), and compares every answer with a plain reference model
+(``nexigon_fake.testing.contract.model``). It holds, after every step:
 
 - ``deviceCount`` equals the devices a project lists, and ``devices_Query`` agrees;
 - ``pendingCertificatesCount`` equals the device's ``Pending`` certificates;
@@ -35,6 +35,7 @@ from nexigon_fake.testing.contract.checks import ContractChecks
 from nexigon_fake.testing.contract.records import parse_instant
 from nexigon_fake.testing.contract.rules.connections import ConnectionRules
 from nexigon_fake.testing.contract.rules.devices import DeviceRules
+from nexigon_fake.testing.contract.rules.fleet_properties import FleetPropertyRules
 from nexigon_fake.testing.contract.rules.operations import OperationRules
 from nexigon_fake.testing.contract.rules.pairing import PairingRules
 from nexigon_fake.testing.contract.rules.projects import ProjectRules
@@ -57,6 +58,7 @@ class ContractMachine(
     PropertyRules,
     PairingRules,
     OperationRules,
+    FleetPropertyRules,
     ContractChecks,
 ):
     """The contract; use ``contract_machine(make_client)`` to bind it to a client."""

@@ -21,6 +21,8 @@ from nexigon_fake.testing.contract.records import (
     Connection,
     Device,
     Event,
+    FleetDefinition,
+    FleetProperty,
     IssuedToken,
     PairingKey,
     Project,
@@ -296,3 +298,50 @@ class ContractModel(OperationModel):
     ) -> None:
         validity = DEFAULT_TOKEN_VALIDITY_SECS if valid_for_secs is None else valid_for_secs
         self.jwts.append(IssuedToken(jwt, device_id, claims, self.now, validity))
+
+    # Fleet properties (D39, C52): manual and computed names never turn into each other.
+
+    def _fleet_audit(self, project_id: str, event: str, name: str) -> None:
+        self._audit(project_id, event, {"projectId": project_id, "propertyName": name})
+
+    def set_fleet_property(self, project_id: str, name: str, value: Any) -> bool:
+        """False: the name is a computed property's, which the hub refuses (Invalid)."""
+        properties = self.projects[project_id].fleet_properties
+        current = properties.get(name)
+        if current is not None and current.computed:
+            return False
+        version = 1 if current is None else current.version + 1
+        properties[name] = FleetProperty(value, False, version, self.now)
+        self._fleet_audit(project_id, "fleet_PropertySet", name)
+        return True
+
+    def define_fleet_property(
+        self, project_id: str, name: str, inputs: list[str], strategy: str, config: Any
+    ) -> bool:
+        """False: the name is a manual property's (Invalid). A redefinition keeps the value,
+        version and ``createdAt``; one that changes nothing is not audited (C25)."""
+        project = self.projects[project_id]
+        current = project.fleet_properties.get(name)
+        if current is not None and not current.computed:
+            return False
+        error = f"nexigon-fake does not compute strategy `{strategy}`."
+        existing = project.fleet_definitions.get(name)
+        created_at = self.now if existing is None else existing.created_at
+        definition = FleetDefinition(list(inputs), strategy, config, created_at)
+        if current is not None and existing == definition and current.error == error:
+            return True
+        project.fleet_definitions[name] = definition
+        if current is None:
+            project.fleet_properties[name] = FleetProperty(None, True, 1, self.now, error)
+        else:
+            current.error = error
+        self._fleet_audit(project_id, "fleet_ComputedPropertyDefined", name)
+        return True
+
+    def remove_fleet_property(self, project_id: str, name: str) -> dict[str, Any]:
+        project = self.projects[project_id]
+        if project.fleet_properties.pop(name, None) is None:
+            return {"result": "NotFound"}
+        project.fleet_definitions.pop(name, None)
+        self._fleet_audit(project_id, "fleet_PropertyRemoved", name)
+        return {"result": "Removed"}

@@ -144,6 +144,25 @@ class PairingKey:
 
 
 @dataclass
+class FleetProperty:
+    """A fleet property (D39); a computed one has a definition of the same name."""
+
+    value: Any
+    computed: bool
+    version: int
+    updated_at: int
+    error: str | None = None
+
+
+@dataclass
+class FleetDefinition:
+    input_properties: list[str]
+    strategy: str
+    config: Any
+    created_at: int
+
+
+@dataclass
 class Project:
     project_id: str
     name: str
@@ -151,6 +170,8 @@ class Project:
     tokens: dict[str, None] = field(default_factory=dict)
     pairing_keys: dict[str, None] = field(default_factory=dict)
     audit: list[AuditEntry] = field(default_factory=list)
+    fleet_properties: dict[str, FleetProperty] = field(default_factory=dict)
+    fleet_definitions: dict[str, FleetDefinition] = field(default_factory=dict)
 
 
 @dataclass

@@ -299,3 +299,31 @@ class ModelViews:
     def audit_log(self, entries: list[AuditEntry]) -> list[tuple[str, dict[str, Any], Any]]:
         """Oldest first, as ``(event, data, createdAt)``."""
         return [(entry.event, entry.data, self.instant(entry.at)) for entry in entries]
+
+    def fleet_property_view(self, project_id: str, name: str) -> dict[str, Any] | None:
+        prop = self.projects[project_id].fleet_properties.get(name)
+        if prop is None:
+            return None
+        view: dict[str, Any] = {
+            "name": name,
+            "value": prop.value,
+            "kind": {"kind": "Computed" if prop.computed else "Manual"},
+            "version": prop.version,
+            "lastUpdated": self.instant(prop.updated_at),
+        }
+        if prop.error is not None:
+            view["error"] = prop.error
+        return view
+
+    def fleet_definitions(self, project_id: str) -> list[dict[str, Any]]:
+        """In the order first defined (C52)."""
+        return [
+            {
+                "name": name,
+                "inputProperties": d.input_properties,
+                "strategy": d.strategy,
+                "config": d.config,
+                "createdAt": self.instant(d.created_at),
+            }
+            for name, d in self.projects[project_id].fleet_definitions.items()
+        ]
