@@ -96,15 +96,20 @@ def set_property(ctx: Context, request: SetFleetPropertyAction) -> Empty:
     return Empty()
 
 
+def _fields(record: FleetPropertyRecord) -> dict[str, Any]:
+    """A property's wire fields, for the listing item and the flattened ``Found`` alike."""
+    return {
+        "name": record.name,
+        "value": record.value,
+        "kind": _KINDS[record.kind],
+        "version": record.version,
+        "error": record.error,
+        "last_updated": format_timestamp(record.last_updated),
+    }
+
+
 def _wire(record: FleetPropertyRecord) -> FleetProperty:
-    return FleetProperty(
-        name=record.name,
-        value=record.value,
-        kind=_KINDS[record.kind],
-        version=record.version,
-        error=record.error,
-        last_updated=format_timestamp(record.last_updated),
-    )
+    return FleetProperty(**_fields(record))
 
 
 def get_property(ctx: Context, request: GetFleetPropertyAction) -> GetFleetPropertyOutput:
@@ -113,14 +118,7 @@ def get_property(ctx: Context, request: GetFleetPropertyAction) -> GetFleetPrope
     record = store.fleet_properties.get(project_id, {}).get(request.name)
     if record is None:
         return GetFleetPropertyNotFound()
-    return GetFleetPropertyFound(
-        name=record.name,
-        value=record.value,
-        kind=_KINDS[record.kind],
-        version=record.version,
-        error=record.error,
-        last_updated=format_timestamp(record.last_updated),
-    )
+    return GetFleetPropertyFound(**_fields(record))
 
 
 def remove_property(ctx: Context, request: RemoveFleetPropertyAction) -> RemoveFleetPropertyOutput:
