@@ -28,6 +28,7 @@ from nexigon_fake.state.model import (
     UserTokenRecord,
     fingerprint_digest,
 )
+from nexigon_fake.state.fleet_operation_records import FleetOperationRecord
 from nexigon_fake.state.operation_records import OperationRecord
 from nexigon_fake.state.storage import property_codec
 from nexigon_fake.state.storage.event_log import EventLog
@@ -192,3 +193,5 @@ class Snapshot(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     # Device operations in every state, with claims and leases; the due queue is rebuilt.
     operations: list[OperationRecord] = []
     operations_origin: dt.datetime | None = None  # where driver ticks count from (D19)
+    # Fleet operations with targets and selection errors; tallies, indexes, timers rebuilt.
+    fleet_operations: list[FleetOperationRecord] = []
