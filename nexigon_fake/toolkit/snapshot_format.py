@@ -11,6 +11,7 @@ from typing import Annotated, Any, Final, Literal
 import msgspec
 
 from nexigon_fake.clock import parse_timestamp
+from nexigon_fake.state.fleet_operation_records import FleetOperationRecord
 from nexigon_fake.state.model import (
     AuditRecord,
     Certificate,
@@ -28,7 +29,6 @@ from nexigon_fake.state.model import (
     UserTokenRecord,
     fingerprint_digest,
 )
-from nexigon_fake.state.fleet_operation_records import FleetOperationRecord
 from nexigon_fake.state.operation_records import OperationRecord
 from nexigon_fake.state.storage import property_codec
 from nexigon_fake.state.storage.event_log import EventLog

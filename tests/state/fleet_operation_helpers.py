@@ -15,7 +15,7 @@ __all__ = ["command_step", "equals", "literal", "named", "set_step"]
 
 def expected_bucket(fleet_operation_id: str, device_id: str) -> int:
     """D35 computed independently: first 8 bytes of SHA-256, big-endian, mod 100."""
-    digest = hashlib.sha256(f"{fleet_operation_id}:{device_id}".encode("utf-8")).digest()
+    digest = hashlib.sha256(f"{fleet_operation_id}:{device_id}".encode()).digest()
     value = 0
     for byte in digest[:8]:
         value = value * 256 + byte
