@@ -369,7 +369,7 @@ def test_user_calls_are_audited_driver_changes_are_not(hub: Hub) -> None:
         "fleet_OperationPaused",
         "fleet_OperationCancelled",
     ]
-    advanced = [e for e in fleet_events if e["event"] == "fleet_OperationStageAdvanced"][0]
+    advanced = next(e for e in fleet_events if e["event"] == "fleet_OperationStageAdvanced")
     assert advanced["data"] == {"projectId": project, "fleetOperationId": fleet_id, "stageIndex": 1}
     created = fleet_events[-1]
     assert created["data"] == {"projectId": project, "fleetOperationId": fleet_id}
