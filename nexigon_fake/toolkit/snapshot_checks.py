@@ -138,14 +138,14 @@ def _check_fleet_operations(store: Store, snapshot: Snapshot, problems: _Problem
             problems.add(f"{where} needs at least one stage and one step")
         elif not 0 <= fleet.active_stage_index < len(fleet.stages):
             problems.add(f"{where} has active stage {fleet.active_stage_index}")
-        for device_id, target in fleet.targets.items():
-            operation = operations.get(target.device_operation_id)
+        for device_id, member in fleet.targets.items():
+            operation = operations.get(member.device_operation_id)
             if (
-                device_id != target.device_id
+                device_id != member.device_id
                 or operation is None
                 or operation.device_id != device_id
                 or operation.fleet_operation_id != fleet.fleet_operation_id
-                or not 0 <= target.stage_index < len(fleet.stages)
+                or not 0 <= member.stage_index < len(fleet.stages)
             ):
                 problems.add(f"{where} has a target {device_id} that does not fit it")
         for device_id in fleet.selection_errors:
