@@ -142,7 +142,7 @@ def freeze(store: Store, fleet: FleetOperationRecord) -> None:
     no wait evaluated. Leases run on (C11)."""
     store.fleet_operations.frozen.add(fleet.fleet_operation_id)
     store.operations.timers.pop(fleet.fleet_operation_id, None)
-    fleet.next_due = None
+    fleet.next_due = fleet.timer_entry = None
     for operation in _operations(store, fleet):
         if operation.status == "Running":
             operation.deadline = None
@@ -195,7 +195,7 @@ def finish(store: Store, fleet: FleetOperationRecord, status: str) -> None:
     fleet.status = status  # type: ignore[assignment]  # a FleetOperationStatus
     fleet.completed_at = store.now()
     store.operations.timers.pop(fleet.fleet_operation_id, None)
-    fleet.next_due = None
+    fleet.next_due = fleet.timer_entry = None
 
 
 # The driver's part.
@@ -242,16 +242,16 @@ def reschedule(store: Store, fleet: FleetOperationRecord) -> None:
         due = min(known) if known else None
     if due is None:
         timers.pop(key, None)
-        fleet.next_due = None
+        fleet.next_due = fleet.timer_entry = None
     elif due != fleet.next_due or key not in timers:
         fleet.next_due = due
-        store.operations.schedule_timer(key, due)
+        fleet.timer_entry = store.operations.schedule_timer(key, due)
 
 
 def timer_fired(store: Store, key: str) -> None:
     fleet = store.fleet_operations.fleets.get(key)
     if fleet is not None:
-        fleet.next_due = None
+        fleet.next_due = fleet.timer_entry = None
         store.fleet_operations.dirty[key] = None
 
 

@@ -71,6 +71,7 @@ class FleetOperationRecord:
     targets: dict[str, FleetTargetRecord] = field(default_factory=dict)
     selection_errors: dict[str, SelectionErrorRecord] = field(default_factory=dict)
     next_due: dt.datetime | None = None  # the instant of its live timer in the due queue
+    timer_entry: int | None = None  # that timer's sequence in the queue
     # Derived (rebuilt on restore): per stage, status -> number of targets.
     tally: list[dict[str, int]] = field(default_factory=list)
 

@@ -100,7 +100,18 @@ class OperationTables:
         self.operations[operation.device_operation_id] = operation
         self.by_device.setdefault(operation.device_id, {})[operation.device_operation_id] = None
 
-    def schedule(self, operation: OperationRecord, tick_secs: float) -> None:
+    def _sequence(self, restored: int | None) -> int:
+        """A new entry's sequence, or a restored one (a snapshot keeps them, so a restored
+        queue breaks ties exactly as the original did)."""
+        if restored is None:
+            self.queue_sequence += 1
+            return self.queue_sequence
+        self.queue_sequence = max(self.queue_sequence, restored)
+        return restored
+
+    def schedule(
+        self, operation: OperationRecord, tick_secs: float, sequence: int | None = None
+    ) -> None:
         """Queue the operation's deadline, noticed at the next tick when ticks are on."""
         assert operation.deadline is not None
         due = to_micros(operation.deadline)
@@ -108,16 +119,16 @@ class OperationTables:
             origin = to_micros(self.origin)
             tick = round(tick_secs * 1_000_000)
             due = origin + math.ceil((due - origin) / tick) * tick
-        self.queue_sequence += 1
-        operation.queue_entry = self.queue_sequence
-        heapq.heappush(self.queue, (due, self.queue_sequence, operation.device_operation_id))
+        operation.queue_entry = self._sequence(sequence)
+        heapq.heappush(self.queue, (due, operation.queue_entry, operation.device_operation_id))
 
-    def schedule_timer(self, key: str, at: dt.datetime) -> None:
+    def schedule_timer(self, key: str, at: dt.datetime, sequence: int | None = None) -> int:
         """Queue other due work under ``key`` (one live entry per key; a later call replaces
-        it): a fleet operation's next enrolment pass or gate time."""
-        self.queue_sequence += 1
-        self.timers[key] = self.queue_sequence
-        heapq.heappush(self.queue, (to_micros(at), self.queue_sequence, key))
+        it): a fleet operation's next enrolment pass or gate time. Its sequence."""
+        entry = self._sequence(sequence)
+        self.timers[key] = entry
+        heapq.heappush(self.queue, (to_micros(at), entry, key))
+        return entry
 
     def pop_due(self, now: dt.datetime) -> OperationRecord | str | None:
         """The operation whose live deadline (or the timer key whose time) is due first at
@@ -153,12 +164,12 @@ class OperationTables:
     def rebuild(self, operations: list[OperationRecord], tick_secs: float) -> None:
         """Indexes and queue from restored records (a snapshot keeps only the records)."""
         for operation in operations:
-            operation.queue_entry = None
+            entry, operation.queue_entry = operation.queue_entry, None
             self.add(operation)
             if operation.status != "Running":
                 continue
             if operation.deadline is not None:
-                self.schedule(operation, tick_secs)
+                self.schedule(operation, tick_secs, entry)
             step = operation.steps[operation.step_index]
             current = operation.current
             waits = isinstance(step, DeviceOperationWaitForDevicePropertyStep)

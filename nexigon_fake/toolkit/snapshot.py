@@ -100,6 +100,7 @@ def take(
         operations=list(store.operations.operations.values()),
         operations_origin=store.operations.origin,
         fleet_operations=list(store.fleet_operations.fleets.values()),
+        operations_queue_sequence=store.operations.queue_sequence,
     )
 
 
@@ -156,7 +157,11 @@ def restore(data: dict[str, Any] | bytes | str) -> Restored:
     store.fleet_operations.rebuild(snapshot.fleet_operations, store.operations.operations)
     for fleet in snapshot.fleet_operations:
         if fleet.next_due is not None:
-            store.operations.schedule_timer(fleet.fleet_operation_id, fleet.next_due)
+            key, entry = fleet.fleet_operation_id, fleet.timer_entry
+            fleet.timer_entry = store.operations.schedule_timer(key, fleet.next_due, entry)
+    store.operations.queue_sequence = max(
+        store.operations.queue_sequence, snapshot.operations_queue_sequence
+    )
     return Restored(
         seed=snapshot.seed,
         store=store,

@@ -195,3 +195,4 @@ class Snapshot(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     operations_origin: dt.datetime | None = None  # where driver ticks count from (D19)
     # Fleet operations with targets and selection errors; tallies, indexes, timers rebuilt.
     fleet_operations: list[FleetOperationRecord] = []
+    operations_queue_sequence: int = 0  # the due queue's last sequence, so ties stay as they were
