@@ -34,6 +34,7 @@ from nexigon_fake.testing.contract.checks import ContractChecks
 from nexigon_fake.testing.contract.records import parse_instant
 from nexigon_fake.testing.contract.rules.connections import ConnectionRules
 from nexigon_fake.testing.contract.rules.devices import DeviceRules
+from nexigon_fake.testing.contract.rules.fleet_operations import FleetOperationRules
 from nexigon_fake.testing.contract.rules.pairing import PairingRules
 from nexigon_fake.testing.contract.rules.projects import ProjectRules
 from nexigon_fake.testing.contract.rules.properties import PropertyRules
@@ -49,7 +50,13 @@ __all__ = [
 
 
 class ContractMachine(
-    ProjectRules, DeviceRules, ConnectionRules, PropertyRules, PairingRules, ContractChecks
+    ProjectRules,
+    DeviceRules,
+    ConnectionRules,
+    PropertyRules,
+    PairingRules,
+    FleetOperationRules,
+    ContractChecks,
 ):
     """The contract; use ``contract_machine(make_client)`` to bind it to a client."""
 
