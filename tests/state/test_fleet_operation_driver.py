@@ -12,6 +12,8 @@ import pytest
 
 from nexigon_fake import Hub
 from nexigon_fake.state import fleet_operation_driver
+from nexigon_fake.state.fleet_operation_records import FleetOperationRecord
+from nexigon_fake.state.store import Store
 
 from .fleet_operation_helpers import command_step, fleet, stage, started, summary
 from .helpers import make_device, set_property
@@ -23,9 +25,9 @@ def evaluations(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     seen: Counter[str] = Counter()
     original = fleet_operation_driver.evaluate
 
-    def counting(store: object, fleet: fleet_operation_driver.FleetOperationRecord) -> None:
+    def counting(store: Store, fleet: FleetOperationRecord) -> None:
         seen[fleet.fleet_operation_id] += 1
-        original(store, fleet)  # type: ignore[arg-type]
+        original(store, fleet)
 
     monkeypatch.setattr(fleet_operation_driver, "evaluate", counting)
     return seen
