@@ -112,9 +112,10 @@ def check(store: Store, snapshot: Snapshot) -> None:
     if store.options.token_validity_secs < 1:
         problems.add("options.token_validity_secs must be at least 1")
     problems.expect(store.users, snapshot.admin_user_id, "admin_user_id")
-    problems.expect(
-        store.organizations, snapshot.default_organization_id, "default_organization_id"
-    )
+    # The default organization may have been deleted (organizations_Delete allows it): then
+    # the id is only remembered, and must merely be well formed.
+    if not is_well_formed("org", snapshot.default_organization_id):
+        problems.add("default_organization_id is not a well-formed `org_` id")
     if snapshot.admin_token not in store.user_tokens_by_secret:
         problems.add("admin_token is not a user token of the snapshot")
     _check_people(store, snapshot, problems)

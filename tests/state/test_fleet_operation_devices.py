@@ -219,3 +219,10 @@ def test_same_seed_same_ids() -> None:
     fleet_id = scenario(first)
     assert scenario(second) == fleet_id
     assert targets(first, fleet_id) == targets(second, fleet_id)  # ids, stages, timestamps
+
+
+def test_a_hub_without_its_default_organization_still_restores(hub: Hub) -> None:
+    hub.invoke("organizations_Delete", {"organizationId": hub.default_organization_id})
+    restored = Hub()
+    restored.restore(hub.snapshot_json())
+    assert restored.snapshot_json() == hub.snapshot_json()
