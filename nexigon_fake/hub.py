@@ -64,6 +64,7 @@ class HubConfig:
     operation_tick_secs: float = 0.0
     task_lease_secs: int = 300
     head_audit_events: bool = True
+    fleet_min_enrollment_interval_secs: int = 60
 
 
 class DevicesNamespace(DevicesActions):
@@ -121,6 +122,7 @@ class Hub:
         operation_tick_secs: float = 0.0,
         task_lease_secs: int = 300,
         head_audit_events: bool = True,
+        fleet_min_enrollment_interval_secs: int = 60,
     ) -> None:
         self.config = HubConfig(
             seed,
@@ -134,6 +136,7 @@ class Hub:
             float(operation_tick_secs),
             task_lease_secs,
             head_audit_events,
+            fleet_min_enrollment_interval_secs,
         )
         self.lock = threading.RLock()
         self.journal = Journal(journal_cap, self.lock)
@@ -154,6 +157,7 @@ class Hub:
             operation_tick_secs=float(config.operation_tick_secs),
             task_lease_secs=config.task_lease_secs,
             head_audit_events=config.head_audit_events,
+            fleet_min_enrollment_interval_secs=config.fleet_min_enrollment_interval_secs,
         )
         store = Store(clock, ids, options)
         admin = users.add_user(store, ADMIN_EMAIL, "Administrator", is_admin=True)
@@ -278,6 +282,9 @@ class Hub:
                 operation_tick_secs=restored.store.options.operation_tick_secs,
                 task_lease_secs=restored.store.options.task_lease_secs,
                 head_audit_events=restored.store.options.head_audit_events,
+                fleet_min_enrollment_interval_secs=(
+                    restored.store.options.fleet_min_enrollment_interval_secs
+                ),
                 frozen_clock=restored.clock.frozen,
             )
             self._install(

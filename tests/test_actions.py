@@ -27,7 +27,7 @@ HANDLER_MODULES = {
     "users": {"users"},
     "repositories": {"repositories"},
     "actor": {"actor"},
-    "fleet": {"fleet_properties"},
+    "fleet": {"fleet_properties", "fleet_operations"},
 }
 
 

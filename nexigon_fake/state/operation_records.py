@@ -54,7 +54,7 @@ class OperationRecord:
     created_at: dt.datetime
     updated_at: dt.datetime
     sequence: int  # creation order among all operations (D22, D30 ties)
-    fleet_operation_id: str | None = None  # the fleet namespace's seam (D38); None for now
+    fleet_operation_id: str | None = None  # set when a fleet operation owns it (D38)
     step_index: int = 0
     last_error: str | None = None
     started_at: dt.datetime | None = None
@@ -93,36 +93,58 @@ class OperationTables:
         self.queue: list[tuple[int, int, str]] = []
         self.queue_sequence = 0
         self.ready: deque[str] = deque()  # operations to advance before the call returns
+        # Other due work in the same queue (fleet operations, D35-D37): key -> live sequence.
+        self.timers: dict[str, int] = {}
 
     def add(self, operation: OperationRecord) -> None:
         self.operations[operation.device_operation_id] = operation
         self.by_device.setdefault(operation.device_id, {})[operation.device_operation_id] = None
 
-    def schedule(self, operation: OperationRecord, tick_secs: float) -> None:
-        """Queue the operation's deadline, noticed at the next tick when ticks are on."""
-        self.queue_sequence += 1
-        self._push(operation, tick_secs, self.queue_sequence)
+    def _sequence(self, restored: int | None) -> int:
+        """A new entry's sequence, or a restored one (a snapshot keeps them, so a restored
+        queue breaks ties exactly as the original did)."""
+        if restored is None:
+            self.queue_sequence += 1
+            return self.queue_sequence
+        self.queue_sequence = max(self.queue_sequence, restored)
+        return restored
 
-    def _push(self, operation: OperationRecord, tick_secs: float, sequence: int) -> None:
+    def schedule(
+        self, operation: OperationRecord, tick_secs: float, sequence: int | None = None
+    ) -> None:
+        """Queue the operation's deadline, noticed at the next tick when ticks are on."""
         assert operation.deadline is not None
         due = to_micros(operation.deadline)
         if tick_secs > 0:
             origin = to_micros(self.origin)
             tick = round(tick_secs * 1_000_000)
             due = origin + math.ceil((due - origin) / tick) * tick
-        operation.queue_entry = sequence
-        heapq.heappush(self.queue, (due, sequence, operation.device_operation_id))
+        operation.queue_entry = self._sequence(sequence)
+        heapq.heappush(self.queue, (due, operation.queue_entry, operation.device_operation_id))
 
-    def pop_due(self, now: dt.datetime) -> OperationRecord | None:
-        """The operation whose live deadline is due first at ``now``, if any."""
+    def schedule_timer(self, key: str, at: dt.datetime, sequence: int | None = None) -> int:
+        """Queue other due work under ``key`` (one live entry per key; a later call replaces
+        it): a fleet operation's next enrolment pass or gate time. Its sequence."""
+        entry = self._sequence(sequence)
+        self.timers[key] = entry
+        heapq.heappush(self.queue, (to_micros(at), entry, key))
+        return entry
+
+    def pop_due(self, now: dt.datetime) -> OperationRecord | str | None:
+        """The operation whose live deadline (or the timer key whose time) is due first at
+        ``now``, if any."""
         limit = to_micros(now)
         queue = self.queue
         while queue and queue[0][0] <= limit:
-            _, sequence, operation_id = heapq.heappop(queue)
-            operation = self.operations.get(operation_id)
-            if operation is not None and operation.queue_entry == sequence:
-                operation.queue_entry = None
-                return operation
+            _, sequence, key = heapq.heappop(queue)
+            operation = self.operations.get(key)
+            if operation is not None:
+                if operation.queue_entry == sequence:
+                    operation.queue_entry = None
+                    return operation
+            elif self.timers.get(key) == sequence:
+                del self.timers[key]
+                return key
         return None
 
     def stop_waiting(self, operation: OperationRecord) -> None:
@@ -139,21 +161,15 @@ class OperationTables:
             del self.operations[operation_id]
         self.waiting.pop(device_id, None)
 
-    def rebuild(self, operations: list[OperationRecord], tick_secs: float, sequence: int) -> None:
-        """Indexes and queue from restored records. Each keeps its queue sequence, and the
-        counter goes on from where it was, so deadlines due at one instant run in the same
-        order as before the snapshot, and later snapshots match byte for byte."""
-        self.queue_sequence = max([sequence, *(o.queue_entry or 0 for o in operations)])
+    def rebuild(self, operations: list[OperationRecord], tick_secs: float) -> None:
+        """Indexes and queue from restored records (a snapshot keeps only the records)."""
         for operation in operations:
             entry, operation.queue_entry = operation.queue_entry, None
             self.add(operation)
             if operation.status != "Running":
                 continue
             if operation.deadline is not None:
-                if entry is None:
-                    self.schedule(operation, tick_secs)
-                else:
-                    self._push(operation, tick_secs, entry)
+                self.schedule(operation, tick_secs, entry)
             step = operation.steps[operation.step_index]
             current = operation.current
             waits = isinstance(step, DeviceOperationWaitForDevicePropertyStep)

@@ -83,7 +83,7 @@ def set_name(ctx: Context, request: SetProjectNameAction) -> Empty:
 
 def remove_project(store: Store, project: Project) -> None:
     """Cascade: devices with all their data, deployment tokens, pairing keys, links, OTLP
-    config and fleet properties with their definitions (D41)."""
+    config, fleet properties with their definitions and fleet operations (D41)."""
     for device_id in list(project.device_ids):
         remove_device(store, store.devices[device_id])
     for token_id in project.token_ids:
@@ -97,6 +97,8 @@ def remove_project(store: Store, project: Project) -> None:
         store.repositories[repository_id].project_ids.pop(project.project_id, None)
     store.fleet_properties.pop(project.project_id, None)
     store.fleet_property_definitions.pop(project.project_id, None)
+    for fleet in store.fleet_operations.forget_project(project.project_id):  # D41
+        store.operations.timers.pop(fleet.fleet_operation_id, None)
     del store.organizations[project.organization_id].project_ids[project.project_id]
     del store.projects[project.project_id]
     store.listings.pop(project.project_id, None)

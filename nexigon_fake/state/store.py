@@ -13,6 +13,7 @@ from typing import Any
 from nexigon_fake.clock import Clock
 from nexigon_fake.errors import MSG_ENTITY_NOT_FOUND, NotFoundError
 from nexigon_fake.ids import IdSource
+from nexigon_fake.state.fleet_operation_records import FleetOperationTables
 from nexigon_fake.state.fleet_property_records import (
     ComputedFleetPropertyRecord,
     FleetPropertyRecord,
@@ -58,6 +59,8 @@ class Options:
     task_lease_secs: int = 300
     # D40: audit events of the HEAD actions (fake-specific names) are recorded.
     head_audit_events: bool = True
+    # Fleet operations (D35): the instance's minimum enrolment interval.
+    fleet_min_enrollment_interval_secs: int = 60
 
 
 class Store:
@@ -103,6 +106,8 @@ class Store:
         # definitions of the computed ones, in the order first defined (C52).
         self.fleet_properties: dict[str, dict[str, FleetPropertyRecord]] = {}
         self.fleet_property_definitions: dict[str, dict[str, ComputedFleetPropertyRecord]] = {}
+        # Fleet operations (SEMANTICS-HEAD §III.7): their time-driven work uses the queue above.
+        self.fleet_operations = FleetOperationTables()
 
     def touch(self, device: Device) -> None:
         """Something a device listing shows has changed for this device."""

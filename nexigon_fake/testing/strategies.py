@@ -11,8 +11,9 @@ Ids are read from the hub when a value is drawn: keep its entities the same from
 to the next (restore a snapshot after each), or hypothesis sees the same choices give other
 values and reports a flaky strategy instead of your failure.
 
-"Valid" means valid for the action's input schema: the hub decodes every generated payload.
-Rules the schema cannot express (a fingerprint already in the project, OTLP ``enabled``
+"Valid" means valid for the action's input schema and for the cross-field rules of its row
+(``ActionSpec.check``): the hub decodes and checks every generated payload. Rules that depend
+on the hub's state (a fingerprint already in the project, OTLP ``enabled``
 without an endpoint) may still answer ``Invalid``, as the real Hub would.
 
 ``invalid_input`` breaks one rule of a valid payload on purpose and says which (``RULES``);
@@ -48,6 +49,7 @@ import msgspec.inspect as mi
 from hypothesis import strategies as st
 
 from nexigon_fake.actions import ACTIONS
+from nexigon_fake.errors import InvalidError
 from nexigon_fake.hub import Hub
 from nexigon_fake.testing._builder import (
     IdSource,
@@ -78,7 +80,27 @@ def action_input(
     action: str, *, hub: Hub | None = None, ids: IdSource | None = None
 ) -> st.SearchStrategy[dict[str, Any]]:
     """Valid JSON payloads (camelCase) of ``action``, as ``hub.invoke`` or HTTP takes them."""
-    return _Builder(_pool(hub, ids)).struct(_input_info(action))
+    return _checked(action, _Builder(_pool(hub, ids)).struct(_input_info(action)))
+
+
+def _checked(
+    action: str, payloads: st.SearchStrategy[dict[str, Any]]
+) -> st.SearchStrategy[dict[str, Any]]:
+    """Payloads that also keep the action's cross-field rules (its row's ``check``, such as
+    ``closeWhenConverged`` needing ``enrollmentIntervalSecs``), which no field type says."""
+    spec = ACTIONS[action]
+    check = spec.check
+    if check is None:
+        return payloads
+
+    def keeps_the_rules(payload: dict[str, Any]) -> bool:
+        try:
+            check(msgspec.convert(payload, spec.input_type))
+        except InvalidError:
+            return False
+        return True
+
+    return payloads.filter(keeps_the_rules)
 
 
 def inputs(
@@ -88,6 +110,9 @@ def inputs(
     info = mi.type_info(input_type)
     assert isinstance(info, mi.StructType)
     payloads = _Builder(_pool(hub, ids)).struct(info)
+    for spec in ACTIONS.values():
+        if spec.input_type is input_type:
+            payloads = _checked(spec.name, payloads)
     return payloads.map(lambda payload: msgspec.convert(payload, input_type))
 
 
@@ -97,7 +122,7 @@ def any_action(
     """``(action name, valid payload)`` for any action (or one of ``actions``)."""
     builder = _Builder(_pool(hub, ids))
     names = sorted(ACTIONS) if actions is None else list(actions)
-    by_name = {name: builder.struct(_input_info(name)) for name in names}
+    by_name = {name: _checked(name, builder.struct(_input_info(name))) for name in names}
     return st.sampled_from(names).flatmap(
         lambda name: by_name[name].map(lambda payload: (name, payload))
     )

@@ -29,8 +29,20 @@ from nexigon_fake.wire.devices import (
     DeviceName,
     PropertyName,
 )
+from nexigon_fake.wire.fleet_operations import (
+    EnrollmentInterval,
+    FleetOperationDescription,
+    FleetOperationName,
+    Stages,
+)
 from nexigon_fake.wire.fleet_properties import StrategyName
-from nexigon_fake.wire.operations import DeviceOperationStep, OperationDescription, OperationName
+from nexigon_fake.wire.json import JsonExpr
+from nexigon_fake.wire.operations import (
+    DeviceOperationStep,
+    OperationDescription,
+    OperationName,
+    Steps,
+)
 from nexigon_fake.wire.organizations import OrganizationName
 from nexigon_fake.wire.pairing_keys import PairingKeyName, PairingKeyValidity
 from nexigon_fake.wire.projects import OtlpEndpoint, ProjectName, TokenName
@@ -181,6 +193,27 @@ class FixtureFleetProperty(FixtureStruct):
     computed: FixtureComputedFleetProperty | None = None
 
 
+class FixtureFleetOperation(FixtureStruct):
+    """A fleet operation of the project, created `startedSecsAgo` before the load and started
+    then; without `startedSecsAgo` it is created at the end of the load and stays `Draft`.
+    `devices` (keys of the project's devices) is its `deviceIds` allow-list; `paused` pauses and
+    `cancelled` cancels it at its start instant. It then runs as it would: hub-side steps
+    complete, command steps wait for the devices, deadlines passed by the end have timed out."""
+
+    key: FixtureKey
+    name: FleetOperationName
+    stages: Stages
+    steps: Steps
+    description: FleetOperationDescription | None = None
+    devices: list[FixtureKey] | None = None
+    predicates: list[JsonExpr] = []
+    enrollment_interval_secs: EnrollmentInterval | None = None
+    close_when_converged: bool | None = None
+    started_secs_ago: SecsAgo | None = None
+    paused: bool = False
+    cancelled: bool = False
+
+
 class FixtureProject(FixtureStruct):
     """A project of an organization (by key) with its tokens, links, OTLP config, devices,
     pairing keys and fleet properties."""
@@ -194,6 +227,7 @@ class FixtureProject(FixtureStruct):
     devices: list[FixtureDevice] = []
     pairing_keys: list[FixturePairingKey] = []
     fleet_properties: list[FixtureFleetProperty] = []
+    fleet_operations: list[FixtureFleetOperation] = []
 
 
 class Fixture(FixtureStruct):
@@ -228,6 +262,7 @@ def check_rules(fixture: Fixture) -> None:
             "device",
             "pairing key",
             "operation",
+            "fleet operation",
         )
     }
     seen["organization"][DEFAULT_ORGANIZATION_KEY] = "the hub's default organization"
@@ -269,6 +304,25 @@ def check_rules(fixture: Fixture) -> None:
             define("pairing key", pairing_key.key, f"{key_path}.key")
             _check_pairing_key(pairing_key, key_path)
         _check_fleet_properties(project.fleet_properties, f"{path}.fleetProperties")
+        own_devices = {device.key for device in project.devices}
+        for index, fleet_operation in enumerate(project.fleet_operations):
+            _check_fleet_operation(fleet_operation, own_devices, f"{path}.fleetOperations[{index}]")
+            define("fleet operation", fleet_operation.key, f"{path}.fleetOperations[{index}].key")
+
+
+def _check_fleet_operation(spec: FixtureFleetOperation, own_devices: set[str], path: str) -> None:
+    """Its devices are the project's own; a pause needs a start."""
+    for index, key in enumerate(spec.devices or ()):
+        if key not in own_devices:
+            known = ", ".join(f"`{k}`" for k in sorted(own_devices)) or "none"
+            raise FixtureRuleError(
+                f"{path}.devices[{index}]",
+                f"Unknown device `{key}` of this project (known: {known}).",
+            )
+    if spec.paused and spec.started_secs_ago is None:
+        raise FixtureRuleError(
+            f"{path}.paused", "`paused` needs `startedSecsAgo`: only a running rollout pauses."
+        )
 
 
 def _check_connection(connection: FixtureConnection, path: str) -> None:
@@ -334,7 +388,12 @@ def oldest_secs_ago(fixture: Fixture) -> int:
         for device in project.devices
         for operation in device.operations
     )
-    return max((*connections, *keys, *operations), default=0)
+    rollouts = (
+        spec.started_secs_ago or 0
+        for project in fixture.projects
+        for spec in project.fleet_operations
+    )
+    return max((*connections, *keys, *operations, *rollouts), default=0)
 
 
 def fixture_json_schema() -> dict[str, Any]:

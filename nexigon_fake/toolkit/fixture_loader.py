@@ -27,6 +27,7 @@ from nexigon_fake.errors import (
     InvalidJsonError,
 )
 from nexigon_fake.state.fleet_properties import set_computed_value
+from nexigon_fake.toolkit.fixture_fleet import FleetOperationStep, run_fleet_operation
 from nexigon_fake.toolkit.fixture_format import (
     DEFAULT_ORGANIZATION_KEY,
     FORMAT,
@@ -197,7 +198,7 @@ class _Loader:
         self.origin = origin
         self.loaded = loaded
         self.steps: list[_ConnectionStep] = []
-        self.timed: list[PairingKeyStep | OperationStep] = []  # besides connections
+        self.timed: list[PairingKeyStep | OperationStep | FleetOperationStep] = []
 
     def run(self, path: str, action: str, **fields: Any) -> Any:
         """The action's output; its error becomes a FixtureError at the item's path."""
@@ -280,6 +281,12 @@ class _Loader:
                 f"{path}.pairingKeys[{index}]",
             )
             self.timed.append(step)
+        for index, spec in enumerate(project.fleet_operations):
+            devices = None if spec.devices is None else [loaded.devices[k] for k in spec.devices]
+            order = len(self.steps) + len(self.timed)
+            secs_ago = spec.started_secs_ago or 0
+            at = f"{path}.fleetOperations[{index}]"
+            self.timed.append(FleetOperationStep(secs_ago, order, project_id, devices, spec, at))
 
     def load_fleet_property(self, project_id: str, prop: FixtureFleetProperty, path: str) -> None:
         """A manual value, or a computed definition and, when given, its value (D39)."""
@@ -364,7 +371,7 @@ class _Loader:
         for opening in self.steps:
             if opening.end_reason is None:
                 connections[opening.connection_key] = hub.ids.flat("d_conn")
-        timeline: list[_ConnectionStep | PairingKeyStep | OperationStep] = [
+        timeline: list[_ConnectionStep | PairingKeyStep | OperationStep | FleetOperationStep] = [
             *self.steps,
             *self.timed,
         ]
@@ -373,6 +380,10 @@ class _Loader:
                 hub.clock.set(now - dt.timedelta(seconds=step.secs_ago))
                 if isinstance(step, OperationStep):
                     self.loaded.operations[step.spec.key] = run_operation(self.run, step)
+                    continue
+                if isinstance(step, FleetOperationStep):
+                    fleet_id = run_fleet_operation(self.run, step)
+                    self.loaded.fleet_operations[step.spec.key] = fleet_id
                     continue
                 if isinstance(step, PairingKeyStep):
                     created = run_pairing_key(self.run, step)

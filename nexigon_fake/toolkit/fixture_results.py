@@ -52,7 +52,7 @@ class LoadedFixture:
 
     ``certificates`` and ``connections`` are keyed ``"<device key>/<index>"``;
     ``pairing_keys`` holds each pairing key as shown once (``XXXX-XXXXXX``); ``operations``
-    the device operations by key.
+    the device operations by key, ``fleet_operations`` the fleet operations.
     """
 
     name: str
@@ -67,6 +67,7 @@ class LoadedFixture:
     pairing_key_ids: dict[str, str] = field(default_factory=dict)
     pairing_keys: dict[str, str] = field(default_factory=dict)
     operations: dict[str, str] = field(default_factory=dict)
+    fleet_operations: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         """camelCase, for the HTTP control plane and snapshots."""
@@ -99,3 +100,4 @@ class _LoadedFixtureJson(WireStruct, forbid_unknown_fields=True):
     pairing_key_ids: dict[str, str]
     pairing_keys: dict[str, str]
     operations: dict[str, str]
+    fleet_operations: dict[str, str]

@@ -17,6 +17,7 @@ import msgspec
 from nexigon_fake.clock import Clock, FrozenClock, SystemClock
 from nexigon_fake.errors import InvalidError
 from nexigon_fake.ids import IdSource
+from nexigon_fake.state.fleet_operation_records import FleetOperationTables
 from nexigon_fake.state.operation_records import OperationTables
 from nexigon_fake.state.store import Store
 from nexigon_fake.toolkit.fixture_loader import LoadedFixture
@@ -103,6 +104,7 @@ def take(
         fleet_property_definitions=[
             d for table in store.fleet_property_definitions.values() for d in table.values()
         ],
+        fleet_operations=list(store.fleet_operations.fleets.values()),
     )
 
 
@@ -154,10 +156,15 @@ def restore(data: dict[str, Any] | bytes | str) -> Restored:
     check(store, snapshot)
     # Restoring does not drive (C31): what fell due waits for the next call or clock move.
     store.operations = OperationTables(snapshot.operations_origin or snapshot.clock.now)
-    store.operations.rebuild(
-        snapshot.operations,
-        store.options.operation_tick_secs,
-        snapshot.operations_queue_sequence,
+    store.operations.rebuild(snapshot.operations, store.options.operation_tick_secs)
+    store.fleet_operations = FleetOperationTables()
+    store.fleet_operations.rebuild(snapshot.fleet_operations, store.operations.operations)
+    for fleet in snapshot.fleet_operations:
+        if fleet.next_due is not None:
+            key, entry = fleet.fleet_operation_id, fleet.timer_entry
+            fleet.timer_entry = store.operations.schedule_timer(key, fleet.next_due, entry)
+    store.operations.queue_sequence = max(
+        store.operations.queue_sequence, snapshot.operations_queue_sequence
     )
     return Restored(
         seed=snapshot.seed,

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Final, Literal
 import msgspec
 
 from nexigon_fake.clock import parse_timestamp
+from nexigon_fake.state.fleet_operation_records import FleetOperationRecord
 from nexigon_fake.state.fleet_property_records import (
     ComputedFleetPropertyRecord,
     FleetPropertyRecord,
@@ -196,7 +197,9 @@ class Snapshot(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     # Device operations in every state, with claims and leases; the due queue is rebuilt.
     operations: list[OperationRecord] = []
     operations_origin: dt.datetime | None = None  # where driver ticks count from (D19)
-    operations_queue_sequence: int = 0  # the due queue's counter: ties run in the same order
     # Fleet properties in creation order, definitions in the order first defined (D39, C52).
     fleet_properties: list[FleetPropertyRecord] = []
     fleet_property_definitions: list[ComputedFleetPropertyRecord] = []
+    # Fleet operations with targets and selection errors; tallies, indexes, timers rebuilt.
+    fleet_operations: list[FleetOperationRecord] = []
+    operations_queue_sequence: int = 0  # the due queue's last sequence, so ties stay as they were

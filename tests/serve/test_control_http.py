@@ -374,7 +374,7 @@ BAD_REQUESTS: list[tuple[str, str, str, bytes | None]] = [
         "state dangling",
         "PUT",
         "/_fake/state",
-        SNAPSHOT_SENTINEL + b'default_organization_id="org_1111111111111111111111"',
+        SNAPSHOT_SENTINEL + b'admin_user_id="u_1111111111111111111111"',
     ),
     ("journal unknown parameter", "GET", "/_fake/journal?limit=5", None),
     ("journal empty action", "GET", "/_fake/journal?action=", None),

@@ -469,6 +469,7 @@ def test_loaded_fixture_reports_ids_fingerprints_and_secrets(hub: Hub) -> None:
         "pairingKeyIds",
         "pairingKeys",
         "operations",
+        "fleetOperations",
     }
     assert as_json["deviceFingerprints"] == loaded.device_fingerprints
     assert as_json["certificates"] == {"given/0": loaded.certificates["given/0"]}

@@ -338,8 +338,10 @@ MALFORMED: dict[str, tuple[Mutation, str]] = {
         lambda data, ids: data["connections"][0].update(device_id=MISSING_DEVICE),
         MISSING_DEVICE,
     ),
-    "unknown default organization": (
-        lambda data, ids: data.update(default_organization_id=MISSING_ORGANIZATION),
+    # An unknown one is fine (the default organization may have been deleted); a malformed
+    # one is not.
+    "malformed default organization": (
+        lambda data, ids: data.update(default_organization_id="org_nope"),
         "default_organization_id",
     ),
     "admin token of nobody": (

@@ -35,6 +35,7 @@ from nexigon_fake.testing.contract.checks import ContractChecks
 from nexigon_fake.testing.contract.records import parse_instant
 from nexigon_fake.testing.contract.rules.connections import ConnectionRules
 from nexigon_fake.testing.contract.rules.devices import DeviceRules
+from nexigon_fake.testing.contract.rules.fleet_operations import FleetOperationRules
 from nexigon_fake.testing.contract.rules.fleet_properties import FleetPropertyRules
 from nexigon_fake.testing.contract.rules.operations import OperationRules
 from nexigon_fake.testing.contract.rules.pairing import PairingRules
@@ -59,6 +60,7 @@ class ContractMachine(
     PairingRules,
     OperationRules,
     FleetPropertyRules,
+    FleetOperationRules,
     ContractChecks,
 ):
     """The contract; use ``contract_machine(make_client)`` to bind it to a client."""

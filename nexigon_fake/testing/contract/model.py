@@ -43,6 +43,11 @@ class ContractModel(OperationModel):
         self._order += 1
         return self._order
 
+    def fleet_event(self, project_id: str, event: str, fleet_operation_id: str) -> None:
+        """A fleet-operation call's audit event (D40)."""
+        data = {"projectId": project_id, "fleetOperationId": fleet_operation_id}
+        self._audit(project_id, event, data)
+
     def create_project(self, project_id: str, name: str) -> None:
         self.projects[project_id] = Project(project_id, name)
         self._audit(project_id, "projects_Created", {"projectId": project_id})

@@ -93,6 +93,31 @@ class OperationModel(ModelViews):
         operation.updated_at, operation.deadline, operation.claim = self.now, None, None
         self._operation_audit(operation, "devices_OperationCancelled")
 
+    def fleet_cancelled(
+        self,
+        operation_id: str,
+        device_id: str,
+        fleet_operation_id: str,
+        name: str,
+        steps: list[dict[str, Any]],
+    ) -> None:
+        """A device operation a fleet operation materialized, started with its first stage
+        and cancelled with the fleet in the same breath (D38); the fleet's own audit events
+        stand for it."""
+        self._order += 1
+        project_id = self.devices[device_id].project_id
+        operation = Operation(
+            operation_id, project_id, device_id, name, steps, self.now, self._order
+        )
+        operation.fleet_operation_id = fleet_operation_id
+        operation.status, operation.started_at = "Running", self.now
+        operation.states.append(StepState(0, "Running", self.now))
+        self.operations[operation_id] = operation
+        current = operation.states[0]
+        current.status, current.completed_at, current.error = "Failed", self.now, CANCELLED_ERROR
+        operation.status = "Cancelled"
+        operation.completed_at = operation.updated_at = self.now
+
     def claimable(self, device_id: str) -> list[Operation]:
         """D22: running commands not under an unexpired lease, oldest current step first."""
         found = [
@@ -155,6 +180,11 @@ class OperationModel(ModelViews):
             "deviceOperationId": operation.operation_id,
             "projectId": operation.project_id,
             "deviceId": operation.device_id,
+            **(
+                {}
+                if operation.fleet_operation_id is None
+                else {"fleetOperationId": operation.fleet_operation_id}
+            ),
             "name": operation.name,
             "status": operation.status,
             "stepIndex": operation.step_index,

@@ -204,6 +204,7 @@ class Operation:
     claim: str | None = None  # the current claim of the current step
     lease_until: int | None = None
     current_since: int = 0  # when the current step became current (D22's order)
+    fleet_operation_id: str | None = None  # materialized by a fleet operation (D38)
 
     def current(self) -> StepState | None:
         running = self.states[-1] if self.states else None
