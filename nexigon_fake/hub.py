@@ -22,6 +22,7 @@ from nexigon_fake.actions import ACTION_BY_INPUT
 from nexigon_fake.clock import DEFAULT_START, Clock, FrozenClock, ObservedClock, SystemClock
 from nexigon_fake.commands.invocations import Commands
 from nexigon_fake.commands.operation_agent import OperationAgents
+from nexigon_fake.commands.simulators import Simulators
 from nexigon_fake.errors import (
     ActionError,
 )
@@ -118,6 +119,7 @@ class Hub:
         self.faults: Faults = Faults(seed, self.lock)
         self.commands = Commands(self)  # handlers of simulated devices; not in snapshots
         self.agents = OperationAgents(self)  # simulated agents (D44); not in snapshots
+        self.simulators = Simulators()  # simulated fleets (``simulate``); not in snapshots
         self._build()
 
     def _build(self) -> None:
@@ -167,10 +169,16 @@ class Hub:
         self.actor = admin_session.actor
 
     def _clock_moved(self, store: Store) -> None:
-        """Every clock move drives the store's due work (D19, C31), under the hub's lock."""
+        """Every clock move drives the store's due work (D19, C31), under the hub's lock;
+        simulated fleets first, as they step through the instants in between."""
+        self.simulators.run_due()
         with self.lock:
             drive(store)
         self.agents.poll()
+
+    def drive(self) -> None:
+        """Run what is due now without a call (the server's timer, with the system clock)."""
+        self._clock_moved(self.store)
 
     def reset(self, seed: int | None = None) -> None:
         """Forget everything: back to the baseline, or rebuilt from the config (new seed).
@@ -188,6 +196,7 @@ class Hub:
             self.faults.reset(self.config.seed)
             self.commands.clear()
             self.agents.clear()
+            self.simulators.clear()
 
     def reset_to(self, data: dict[str, Any] | bytes | str | Baseline) -> None:
         """Restore a snapshot, make it the baseline ``reset()`` returns to, clear journal,
@@ -206,6 +215,7 @@ class Hub:
             self.faults.reset(self.config.seed)
             self.commands.clear()
             self.agents.clear()
+            self.simulators.clear()
 
     def set_baseline(self) -> None:
         """Make the current state the one ``reset()`` returns to (until the seed changes)."""
@@ -294,7 +304,7 @@ class Hub:
     ) -> Any:
         """The output struct of a call, after any injected latency; errors are raised."""
         answer = pipeline.invoke(self, name, payload, credentials, mode)
-        self.agents.poll()
+        self._after_call()
         answer.wait()
         if answer.error is not None:
             raise answer.error
@@ -319,7 +329,7 @@ class Hub:
             else Credentials(token, device_fingerprint, client_cert)
         )
         answer = pipeline.invoke(self, action, {} if payload is None else payload, credentials)
-        self.agents.poll()
+        self._after_call()
         answer.wait()
         if answer.error is not None:
             raise answer.error
@@ -329,8 +339,19 @@ class Hub:
     def invoke_json(self, action: str, body: bytes, credentials: Credentials) -> Answer:
         """The wire path: a raw JSON body in, the answer (status, JSON, latency) out."""
         answer = pipeline.invoke(self, action, body, credentials)
-        self.agents.poll()
+        self._after_call()
         return answer
+
+    def _after_call(self) -> None:
+        """What a call may have made due now: agents' work, simulated devices' reactions."""
+        self.agents.poll()
+        self.simulators.run_due()
+
+    def simulate(self, count: int | None = None, **options: Any) -> Any:
+        """A ``SimulatedFleet`` (``nexigon_fake.simulation``) of ``count`` new devices, or of
+        ``device_ids=[...]``, acting as ``nexigon-agent`` does on the hub clock. Options:
+        ``project_id``, ``profile``, ``seed``, ``journaled`` (see ``simulation.start_fleet``)."""
+        return Simulators.make_fleet(self, count=count, **options)
 
     def simulate_agent(
         self, device_id: str, enabled: bool = True, *, commands: bool = True

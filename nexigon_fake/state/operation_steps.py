@@ -181,6 +181,7 @@ def _begin(
         return
     if isinstance(step, DeviceOperationDeviceCommandStep | DeviceOperationDeviceTaskStep):
         _start_deadline(store, operation, step)
+        store.work_claimable(operation.device_id, store.now())
         return
     failure = _write(store, operation, device, names, step)
     end_step(store, operation, state, "Succeeded" if failure is None else "Failed", failure)
