@@ -87,7 +87,7 @@ class SimulatedDevice:
         self.connected = False
         self.offline = False
         self.connection_id: str | None = None
-        self.phase = 0  # when the connection began: polls fall on its 60 s ticks
+        self.phase = 0  # the last idle poll: the next falls ``pollIntervalSecs`` after it
         self.next_poll: int | None = None  # the poll on the queue; None: parked
         self.silent = False
         self.call_failure_rate = fleet.profile.failures.call_failure_rate
@@ -209,7 +209,9 @@ class SimulatedDevice:
         if not self.connected or self.silent or not self._may_work():
             return
         interval = round(self.profile.poll_interval_secs * MICROS)
-        tick = self.phase + max(0, math.ceil((at_micros - self.phase) / interval)) * interval
+        # The agent sleeps ``interval`` after its last idle poll (``phase``), which has seen
+        # whatever was there at its instant.
+        tick = self.phase + max(1, math.ceil((at_micros - self.phase) / interval)) * interval
         if self.next_poll is None or tick < self.next_poll:
             self.next_poll = tick
             self.schedule(tick, POLL)
@@ -283,7 +285,7 @@ class SimulatedDevice:
             self.seen = {} if self.seen is None else self.seen
             self.touched()
         if self._may_work():
-            self.work_claimable(self.now_micros())
+            self.schedule(self.now_micros(), POLL)  # the loop's first poll, at once
         if profile.events_per_hour > 0:
             rate = profile.events_per_hour / 3600
             self.schedule(self.now_micros() + _exponential(fleet, rate), EVENT)

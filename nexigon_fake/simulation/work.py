@@ -55,6 +55,9 @@ class WorkingDevice(Protocol):
     silent: bool
     command_error: str | None
     command_hangs: bool
+    phase: int
+
+    def work_claimable(self, at_micros: int) -> None: ...
 
     def send(self, action: str, payload: dict[str, Any]) -> Answer | None: ...
 
@@ -85,16 +88,18 @@ class OperationWork:
         while len(self.running) < profile.max_concurrent_commands:
             if not has_claimable_work(store, device.device_id, kinds):
                 fleet.counters.skipped_polls += 1
+                device.phase = device.now_micros()
                 return  # parked until the hub says work may be claimable
             fleet.counters.polls += 1
             payload = {"deviceId": device.device_id, "limit": 1, "kinds": kinds}
             answer = device.send("devices_ClaimOperationWork", payload)
             work = None if answer is None else output_of(answer)
             if work is None:  # lost or rejected: logged, then the idle interval
-                interval = round(profile.poll_interval_secs * MICROS)
-                device.schedule(device.now_micros() + interval, POLL)
+                device.phase = device.now_micros()
+                device.work_claimable(device.phase)
                 return
             if not work["work"]:
+                device.phase = device.now_micros()
                 return
             fleet.counters.claims += 1
             self._handle(work["work"][0])
