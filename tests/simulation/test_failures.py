@@ -169,5 +169,5 @@ def test_health_reports(status: str) -> None:
         )["value"]
 
     assert health(device.device_id) == {"status": "degraded"}
-    device.set_health(status)  # type: ignore[arg-type]
+    device.set_health(status)
     assert health(device.device_id) == {"status": status}
