@@ -10,7 +10,13 @@ import pytest
 
 from nexigon_fake import Hub
 from nexigon_fake.errors import NotFoundError
-from nexigon_fake.simulation import DEFAULT_PROFILE, DeviceProfile, load_profile, start_fleet
+from nexigon_fake.simulation import (
+    DEFAULT_PROFILE,
+    DeviceProfile,
+    Failures,
+    load_profile,
+    start_fleet,
+)
 
 
 def test_a_fleet_makes_a_project_in_the_default_organization() -> None:
@@ -172,3 +178,14 @@ def test_after_a_restore_the_fleet_hears_of_new_work() -> None:
     hub.invoke("devices_StartOperation", target)
     hub.clock.advance(60)
     assert hub.invoke("devices_GetOperation", target)["summary"]["status"] == "Succeeded"
+
+
+def test_the_readme_table_names_every_profile_field() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme.split("## Simulated devices")[1].split("\n## ")[0]
+    first_column = [line.split("|")[1] for line in section.splitlines() if line.startswith("| `")]
+    listed = {name.strip() for cell in first_column for name in cell.split(",")}
+    listed = {name.strip("`") for name in listed} - {"DeviceProfile` field (JSON)"}
+    expected = {f.encode_name for f in msgspec.structs.fields(DeviceProfile)} - {"failures"}
+    expected |= {"failures." + f.encode_name for f in msgspec.structs.fields(Failures)}
+    assert listed == expected
