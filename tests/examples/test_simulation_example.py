@@ -34,7 +34,7 @@ OTA_DEVICE = {
 def dashboard(hub, project_id):
     """The backend under test: what a fleet dashboard shows."""
     devices = hub.invoke("projects_QueryDevices", {"projectId": project_id})["devices"]
-    health = Counter()
+    health: Counter[str] = Counter()
     for device in devices:
         found = hub.invoke(
             "devices_GetProperty",
