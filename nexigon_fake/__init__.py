@@ -29,7 +29,7 @@ from nexigon_fake.errors import (
 )
 from nexigon_fake.hub import Hub, HubConfig
 from nexigon_fake.serve.app import create_app
-from nexigon_fake.simulation import DeviceProfile, SimulatedDevice, SimulatedFleet
+from nexigon_fake.simulation import DeviceProfile, SimulatedFleet
 from nexigon_fake.toolkit.faults import Fault
 from nexigon_fake.toolkit.fixture_loader import FixtureError, LoadedFixture
 from nexigon_fake.toolkit.journal import Journal, JournalEntry
@@ -52,7 +52,6 @@ __all__ = [
     "LoadedFixture",
     "NotFoundError",
     "RateLimitedError",
-    "SimulatedDevice",
     "SimulatedFleet",
     "SystemClock",
     "UnauthenticatedError",

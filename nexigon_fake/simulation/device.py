@@ -118,6 +118,12 @@ class SimulatedDevice:
         with self.fleet.simulation.hub.lock:
             self._offline(for_secs)
 
+    def disconnect(self) -> None:
+        """End the connection for good (the fleet stops): nothing restarts it."""
+        with self.fleet.simulation.hub.lock:
+            self.offline = True
+            self._drop()
+
     def come_back(self) -> None:
         """End an offline window now: the agent reconnects at once."""
         with self.fleet.simulation.hub.lock:
@@ -151,10 +157,10 @@ class SimulatedDevice:
 
     def set_health(self, status: HealthStatus) -> None:
         """Report ``dev.nexigon.system.health`` with this status now."""
-        self.health = status
-        if self.connected and not self.silent:
-            self._set_property("dev.nexigon.system.health", {"status": status})
-            self.fleet.simulation.hub.agents.poll()
+        with self.fleet.simulation.hub.lock:
+            self.health = status
+            if self.connected and not self.silent:
+                self._set_property("dev.nexigon.system.health", {"status": status})
 
     def on_task(self, handler: TaskHandler) -> None:
         """Work ``DeviceTask`` steps too: ``handler(input, checkpoint, progress)`` returns

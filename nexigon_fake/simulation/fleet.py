@@ -78,7 +78,7 @@ class SimulatedFleet:
             if context.stopped:
                 return
             for device in self.devices:
-                device.go_offline()
+                device.disconnect()
                 simulation.by_device_id.pop(device.device_id, None)
                 simulation.watch_touches.discard(device.device_id)
             context.stopped = True
