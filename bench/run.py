@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import Result
 
-GOALS = ("P1", "P2", "P3", "P3b", "P4", "P5", "P6", "P8")
+GOALS = ("P1", "P2", "P3", "P3b", "P4", "P5", "P6", "P7", "P8")
 
 
 def runners() -> dict[str, Callable[[bool], list[Result]]]:
@@ -29,6 +29,7 @@ def runners() -> dict[str, Callable[[bool], list[Result]]]:
     import http_load
     import inprocess
     import memory
+    import rollout
     import scale
     import simulation
 
@@ -40,6 +41,7 @@ def runners() -> dict[str, Callable[[bool], list[Result]]]:
         "P4": lambda quick: [memory.run(quick)],
         "P5": lambda quick: [http_load.run_p5(quick)],
         "P6": driver.run,
+        "P7": rollout.run,
         "P8": simulation.run,
     }
 

@@ -21,6 +21,7 @@ from nexigon_fake.state import (
     deployment_tokens,
     devices,
     events,
+    fleet_operations,
     jwts,
     operations,
     organizations,
@@ -101,6 +102,7 @@ _DEPLOYMENT_TOKEN = Rule("admin", scope="deployment_token", field="token_id")
 _USER = Rule("self", scope="user", field="user_id")
 _PAIRING_KEY = Rule("member", scope="pairing_key", field="pairing_key_id")
 _OPERATION = Rule("member", scope="device_operation", field="device_operation_id")
+_FLEET_OPERATION = Rule("member", scope="fleet_operation", field="fleet_operation_id")
 # D18: the device itself, or an instance administrator (a test convenience)
 _DEVICE_WORK = Rule("instance_admin", scope="device", field="device_id", device_may=True)
 
@@ -266,6 +268,36 @@ _SPECS: list[ActionSpec[Any, Any]] = [
     ActionSpec("repositories_SetSlug", repositories.set_slug,
                _repository("admin"), "Set the slug of a repository.",
                differs="Slugs need no `public_repositories` subscription feature."),
+    # fleet: operations (SEMANTICS-HEAD §III.7, D18, D35-D38, C47)
+    ActionSpec("fleet_QueryOperations", fleet_operations.query_operations,
+               _project(), "Query fleet operations for a project.",
+               differs="Newest first (D30)."),
+    ActionSpec("fleet_GetOperation", fleet_operations.get_operation,
+               Rule("user_or_token"), "Get fleet operation details.",
+               differs="Inaccessible operations are `NotFound`; devices are Forbidden (C47)."),
+    ActionSpec("fleet_CreateOperation", fleet_operations.create_operation,
+               _project(), "Create a fleet operation.",
+               differs="Definition-time rules and messages of D17.",
+               check=fleet_operations.check_create),
+    ActionSpec("fleet_StartOperation", fleet_operations.start_operation,
+               _FLEET_OPERATION, "Start a draft fleet operation.",
+               differs="The first enrolment pass and stage-0 hub-side steps run before the "
+               "answer (D19, D35)."),
+    ActionSpec("fleet_AdvanceOperationStage", fleet_operations.advance_operation_stage,
+               _FLEET_OPERATION, "Advance the fleet operation to the next stage.",
+               differs="Guard percentages floor; an empty stage passes (D36)."),
+    ActionSpec("fleet_QueryOperationTargets", fleet_operations.query_operation_targets,
+               _FLEET_OPERATION, "Query the devices a fleet operation applies to, its targets.",
+               differs="By stage, then enrolment order (D30)."),
+    ActionSpec("fleet_QueryOperationSelectionErrors",
+               fleet_operations.query_operation_selection_errors,
+               _FLEET_OPERATION, "Query the devices whose selector evaluation failed.",
+               differs="Device creation order (D30)."),
+    ActionSpec("fleet_PauseOperation", fleet_operations.pause_operation,
+               _FLEET_OPERATION, "Pause a running fleet operation."),
+    ActionSpec("fleet_CancelOperation", fleet_operations.cancel_operation,
+               _FLEET_OPERATION, "Cancel a fleet operation.",
+               differs="Target operations' in-flight steps become `Failed` (D25)."),
 ]
 # fmt: on
 

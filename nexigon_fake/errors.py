@@ -264,3 +264,20 @@ MSG_AGENT_OUTPUT_FAILED = "command output handling failed: {detail}"
 MSG_AGENT_TIMED_OUT = "command timed out after {secs}s"
 # Simulated fleets (the fake's own): a handler they cannot run.
 MSG_AGENT_ASYNC_UNSUPPORTED = "async command handlers are not run by simulated fleets"
+
+# Fleet operations (SEMANTICS-HEAD §III.7, D17, D36, D37): definition rules, action errors and
+# the gate summaries of a guard's status.
+MSG_FLEET_NEEDS_STAGE = "A fleet operation needs at least one stage."
+MSG_FLEET_CLOSE_NEEDS_INTERVAL = (
+    "closeWhenConverged can only be false when enrollmentIntervalSecs is set."
+)
+MSG_FLEET_DEVICE_NOT_IN_PROJECT = "Device {device_id} is not a device of project {project_id}."
+MSG_FLEET_NOT_FOUND = "Fleet operation {id} does not exist or is not accessible."
+MSG_FLEET_CANNOT_START = "Fleet operation {id} is {status} and cannot be started."
+MSG_FLEET_PAUSE_NOT_RUNNING = "Only running fleet operations can be paused."
+MSG_FLEET_ALREADY = "Fleet operation {id} is already {status}."
+MSG_FLEET_ADVANCE_NOT_RUNNING = "Only running fleet operations can advance."
+MSG_GATE_MATCH_SUMMARY = "{matched} of {total} targets match ({percent}%, {threshold}% required)"
+MSG_GATE_ONE_ERROR = "; 1 evaluation error"
+MSG_GATE_ERRORS = "; {count} evaluation errors"
+MSG_GATE_NOT_BEFORE = "Not before {timestamp}"

@@ -63,6 +63,7 @@ class HubConfig:
     fixture: str | Path | None = None
     operation_tick_secs: float = 0.0
     task_lease_secs: int = 300
+    fleet_min_enrollment_interval_secs: int = 60
 
 
 class DevicesNamespace(DevicesActions):
@@ -101,6 +102,7 @@ class Hub:
         *,
         operation_tick_secs: float = 0.0,
         task_lease_secs: int = 300,
+        fleet_min_enrollment_interval_secs: int = 60,
     ) -> None:
         self.config = HubConfig(
             seed,
@@ -113,6 +115,7 @@ class Hub:
             fixture,
             float(operation_tick_secs),
             task_lease_secs,
+            fleet_min_enrollment_interval_secs,
         )
         self.lock = threading.RLock()
         self.journal = Journal(journal_cap, self.lock)
@@ -133,6 +136,7 @@ class Hub:
             domain=config.domain,
             operation_tick_secs=float(config.operation_tick_secs),
             task_lease_secs=config.task_lease_secs,
+            fleet_min_enrollment_interval_secs=config.fleet_min_enrollment_interval_secs,
         )
         store = Store(clock, ids, options)
         admin = users.add_user(store, ADMIN_EMAIL, "Administrator", is_admin=True)
@@ -166,6 +170,7 @@ class Hub:
         self.organizations = admin_session.organizations
         self.users = admin_session.users
         self.repositories = admin_session.repositories
+        self.fleet = admin_session.fleet
         self.actor = admin_session.actor
 
     def _clock_moved(self, store: Store) -> None:
@@ -263,6 +268,9 @@ class Hub:
                 domain=restored.store.options.domain,
                 operation_tick_secs=restored.store.options.operation_tick_secs,
                 task_lease_secs=restored.store.options.task_lease_secs,
+                fleet_min_enrollment_interval_secs=(
+                    restored.store.options.fleet_min_enrollment_interval_secs
+                ),
                 frozen_clock=restored.clock.frozen,
             )
             self._install(

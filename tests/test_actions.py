@@ -27,6 +27,7 @@ HANDLER_MODULES = {
     "users": {"users"},
     "repositories": {"repositories"},
     "actor": {"actor"},
+    "fleet": {"fleet_operations"},
 }
 
 

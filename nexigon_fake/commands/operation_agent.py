@@ -140,34 +140,40 @@ class OperationAgents:
         if not self._commands_enabled or not self._polling.acquire(blocking=False):
             return  # nobody simulated, or a poll is under way (a handler called the hub)
         try:
-            self._step_loop()
-            for device_id in sorted(self._commands_enabled):
-                self._finish_running(device_id)
-                self._take_work(device_id)
+            took = True
+            while took:  # work one device reports can release for another (a fleet's stage)
+                self._step_loop()
+                took = False
+                for device_id in sorted(self._commands_enabled):
+                    self._finish_running(device_id)
+                    took = self._take_work(device_id) or took
             if not self._running:
                 self._close_loop()
         finally:
             self._polling.release()
 
-    def _take_work(self, device_id: str) -> None:
+    def _take_work(self, device_id: str) -> bool:
+        """Claim and handle the device's work until none is left; whether it took any."""
         hub = self._hub
+        took = False
         while True:
             with hub.lock:
                 if device_id not in self._commands_enabled:
-                    return
+                    return took
                 busy = sum(1 for r in self._running.values() if r.device_id == device_id)
                 if busy >= MAX_CONCURRENT_COMMANDS:
-                    return
+                    return took
                 if not has_claimable_work(hub.store, device_id, AGENT_KINDS):
-                    return
+                    return took
             work = self._call(
                 "devices_ClaimOperationWork",
                 {"deviceId": device_id, "limit": 1, "kinds": list(AGENT_KINDS)},
             )
             items = [] if work is None else work["work"]
             if not items:
-                return  # a claim refused or empty: the agent sleeps until the next poll
+                return took  # a claim refused or empty: the agent sleeps until the next poll
             self._handle(device_id, items[0])
+            took = True
 
     def _handle(self, device_id: str, item: dict[str, Any]) -> None:
         operation_id, index, claim_id = (

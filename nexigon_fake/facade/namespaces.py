@@ -8,6 +8,7 @@ from __future__ import annotations
 from nexigon_fake.facade.actor import ActorActions
 from nexigon_fake.facade.base import Executor
 from nexigon_fake.facade.devices import DevicesActions
+from nexigon_fake.facade.fleet import FleetActions
 from nexigon_fake.facade.organizations import OrganizationsActions
 from nexigon_fake.facade.projects import ProjectsActions
 from nexigon_fake.facade.repositories import RepositoriesActions
@@ -25,3 +26,4 @@ class Namespaces:
         self.organizations = OrganizationsActions(executor, credentials)
         self.users = UsersActions(executor, credentials)
         self.repositories = RepositoriesActions(executor, credentials)
+        self.fleet = FleetActions(executor, credentials)

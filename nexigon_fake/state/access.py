@@ -132,6 +132,7 @@ _ENTITY_NAMES = {
     "user_token": "User token",
     "pairing_key": "Pairing key",
     "device_operation": "Device operation",
+    "fleet_operation": "Fleet operation",
 }
 
 

@@ -138,6 +138,7 @@ def remove_device(store: Store, device: Device) -> None:
     del store.devices[device.device_id]
     store.listing_items.pop(device.device_id, None)
     store.operations.forget_device(device.device_id)  # with their claims (D41)
+    store.fleet_operations.forget_device(device.device_id)  # targets and selection errors
 
 
 def delete(ctx: Context, request: DeleteDeviceAction) -> Empty:

@@ -54,7 +54,7 @@ class OperationRecord:
     created_at: dt.datetime
     updated_at: dt.datetime
     sequence: int  # creation order among all operations (D22, D30 ties)
-    fleet_operation_id: str | None = None  # the fleet namespace's seam (D38); None for now
+    fleet_operation_id: str | None = None  # set when a fleet operation owns it (D38)
     step_index: int = 0
     last_error: str | None = None
     started_at: dt.datetime | None = None
@@ -93,6 +93,8 @@ class OperationTables:
         self.queue: list[tuple[int, int, str]] = []
         self.queue_sequence = 0
         self.ready: deque[str] = deque()  # operations to advance before the call returns
+        # Other due work in the same queue (fleet operations, D35-D37): key -> live sequence.
+        self.timers: dict[str, int] = {}
 
     def add(self, operation: OperationRecord) -> None:
         self.operations[operation.device_operation_id] = operation
@@ -110,16 +112,28 @@ class OperationTables:
         operation.queue_entry = self.queue_sequence
         heapq.heappush(self.queue, (due, self.queue_sequence, operation.device_operation_id))
 
-    def pop_due(self, now: dt.datetime) -> OperationRecord | None:
-        """The operation whose live deadline is due first at ``now``, if any."""
+    def schedule_timer(self, key: str, at: dt.datetime) -> None:
+        """Queue other due work under ``key`` (one live entry per key; a later call replaces
+        it): a fleet operation's next enrolment pass or gate time."""
+        self.queue_sequence += 1
+        self.timers[key] = self.queue_sequence
+        heapq.heappush(self.queue, (to_micros(at), self.queue_sequence, key))
+
+    def pop_due(self, now: dt.datetime) -> OperationRecord | str | None:
+        """The operation whose live deadline (or the timer key whose time) is due first at
+        ``now``, if any."""
         limit = to_micros(now)
         queue = self.queue
         while queue and queue[0][0] <= limit:
-            _, sequence, operation_id = heapq.heappop(queue)
-            operation = self.operations.get(operation_id)
-            if operation is not None and operation.queue_entry == sequence:
-                operation.queue_entry = None
-                return operation
+            _, sequence, key = heapq.heappop(queue)
+            operation = self.operations.get(key)
+            if operation is not None:
+                if operation.queue_entry == sequence:
+                    operation.queue_entry = None
+                    return operation
+            elif self.timers.get(key) == sequence:
+                del self.timers[key]
+                return key
         return None
 
     def stop_waiting(self, operation: OperationRecord) -> None:

@@ -93,6 +93,17 @@ def end_operation(store: Store, operation: OperationRecord, status: Any) -> None
     operation.current_claim = None
     operation.lease_expires_at = None
     store.operations.stop_waiting(operation)
+    store.fleet_operations.touch(operation)
+
+
+def _release(store: Store, operation: OperationRecord) -> None:
+    """The current step is over: its deadline, lease and wait go."""
+    operation.deadline = None
+    operation.timeout_secs = None
+    operation.queue_entry = None
+    operation.current_claim = None
+    operation.lease_expires_at = None
+    store.operations.stop_waiting(operation)
 
 
 def end_step(
@@ -105,16 +116,13 @@ def end_step(
     operation.updated_at = now
     if error is not None:
         state.error = error
-    if status in ("Failed", "TimedOut"):
+    if store.fleet_operations.is_frozen(operation):
+        _release(store, operation)  # C9: the operation moves on at the first drive after resume
+    elif status in ("Failed", "TimedOut"):
         operation.last_error = error
         end_operation(store, operation, status)
     else:
-        operation.deadline = None
-        operation.timeout_secs = None
-        operation.queue_entry = None
-        operation.current_claim = None
-        operation.lease_expires_at = None
-        store.operations.stop_waiting(operation)
+        _release(store, operation)
         store.operations.ready.append(operation.device_operation_id)
 
 
@@ -123,6 +131,8 @@ def time_out(store: Store, operation: OperationRecord) -> None:
     state = operation.current
     if operation.status != "Running" or state is None or state.status != "Running":
         return
+    if store.fleet_operations.is_frozen(operation):
+        return  # paused: no deadline runs (D38); resume starts a fresh one (C10)
     message = MSG_STEP_TIMED_OUT.format(secs=operation.timeout_secs)
     end_step(store, operation, state, "TimedOut", message)
 
@@ -141,6 +151,8 @@ def run_ready(store: Store) -> None:
 
 def advance(store: Store, operation: OperationRecord) -> None:
     """Make steps current until one runs (device work, a wait) or the operation ends."""
+    if store.fleet_operations.is_frozen(operation):
+        return  # paused with its fleet (D38)
     while operation.status == "Running":
         current = operation.current
         if current is not None and current.status == "Running":
@@ -177,17 +189,19 @@ def _begin(
             store.operations.waiting.setdefault(operation.device_id, {})[
                 operation.device_operation_id
             ] = None
-            _start_deadline(store, operation, step)
+            start_deadline(store, operation, step)
         return
     if isinstance(step, DeviceOperationDeviceCommandStep | DeviceOperationDeviceTaskStep):
-        _start_deadline(store, operation, step)
-        store.work_claimable(operation.device_id, store.now())
+        start_deadline(store, operation, step)
         return
     failure = _write(store, operation, device, names, step)
     end_step(store, operation, state, "Succeeded" if failure is None else "Failed", failure)
 
 
-def _start_deadline(store: Store, operation: OperationRecord, step: DeviceOperationStep) -> None:
+def start_deadline(store: Store, operation: OperationRecord, step: DeviceOperationStep) -> None:
+    """The current step's deadline clock starts now (also on a fleet's resume, C10)."""
+    if isinstance(step, DeviceOperationDeviceCommandStep | DeviceOperationDeviceTaskStep):
+        store.work_claimable(operation.device_id, store.now())  # claimable from now on
     timeout = work_timeout_secs(step)
     if timeout is None:
         return
@@ -221,7 +235,9 @@ def check_wait(
 
 def property_changed(store: Store, device_id: str) -> None:
     """Re-evaluate the waits of one device (never all operations) after a property write;
-    operations whose wait ended are queued on ``ready``."""
+    operations whose wait ended are queued on ``ready``. Fleets with the device as a target
+    look at their property gates again."""
+    store.fleet_operations.properties_changed(device_id)
     waiting = store.operations.waiting.get(device_id)
     if not waiting:
         return

@@ -7,7 +7,7 @@ only after every check passed, so a refused call leaves the hub as it was.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from nexigon_fake.clock import format_timestamp
 from nexigon_fake.errors import (
@@ -43,6 +43,7 @@ from nexigon_fake.wire.operations import (
     CreateDeviceOperationOutput,
     DeviceOperationDeviceCommandStep,
     DeviceOperationDeviceTaskStep,
+    DeviceOperationStep,
     DeviceOperationStepState,
     DeviceOperationSummary,
     DeviceOperationUpdateDevicePropertyStep,
@@ -66,7 +67,13 @@ _WORK_KINDS: dict[str, type[DeviceOperationDeviceCommandStep | DeviceOperationDe
 
 def check_create(request: CreateDeviceOperationAction) -> None:
     """Definition-time rules (D17, C3): after the field rules, before access (C4)."""
-    for index, step in enumerate(request.steps):
+    check_steps(request.steps)
+
+
+def check_steps(steps: Sequence[DeviceOperationStep]) -> None:
+    """D17's definition rules over every expression root of the steps, in field order (also
+    the steps of a fleet operation)."""
+    for index, step in enumerate(steps):
         at = f"$.steps[{index}]"
         if step.when is not None:
             check_definition(step.when, f"{at}.when")
@@ -126,6 +133,11 @@ def _step_state(state: StepRecord) -> DeviceOperationStepState:
         completed_at=_stamp(state.completed_at),
         checkpoint=state.checkpoint,
     )
+
+
+def step_states(operation: OperationRecord) -> list[DeviceOperationStepState]:
+    """The step states as the wire shows them (also mirrored by fleet targets, D38)."""
+    return [_step_state(state) for state in operation.step_states]
 
 
 def create_operation(
@@ -245,6 +257,8 @@ def _claimable(
             continue
         if operation.lease_expires_at is not None and now < operation.lease_expires_at:
             continue
+        if store.fleet_operations.is_frozen(operation):
+            continue  # D22: no work of a paused fleet operation
         candidates.append((state.started_at, operation.sequence, operation, state))
     return candidates
 

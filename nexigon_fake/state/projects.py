@@ -82,8 +82,8 @@ def set_name(ctx: Context, request: SetProjectNameAction) -> Empty:
 
 
 def remove_project(store: Store, project: Project) -> None:
-    """Cascade: devices with all their data, deployment tokens, pairing keys, links and OTLP
-    config."""
+    """Cascade: devices with all their data, deployment tokens, pairing keys, links, OTLP
+    config and fleet operations."""
     for device_id in list(project.device_ids):
         remove_device(store, store.devices[device_id])
     for token_id in project.token_ids:
@@ -95,6 +95,8 @@ def remove_project(store: Store, project: Project) -> None:
             del store.pairing_keys_by_selector[pairing_key.selector]
     for repository_id in project.repository_ids:
         store.repositories[repository_id].project_ids.pop(project.project_id, None)
+    for fleet in store.fleet_operations.forget_project(project.project_id):  # D41
+        store.operations.timers.pop(fleet.fleet_operation_id, None)
     del store.organizations[project.organization_id].project_ids[project.project_id]
     del store.projects[project.project_id]
     store.listings.pop(project.project_id, None)

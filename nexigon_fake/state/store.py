@@ -13,6 +13,7 @@ from typing import Any, Protocol
 from nexigon_fake.clock import Clock
 from nexigon_fake.errors import MSG_ENTITY_NOT_FOUND, NotFoundError
 from nexigon_fake.ids import IdSource
+from nexigon_fake.state.fleet_operation_records import FleetOperationTables
 from nexigon_fake.state.model import (
     AuditRecord,
     Certificate,
@@ -51,6 +52,8 @@ class Options:
     # Device operations (D19, D21): deadlines noticed at ticks (0: at once), task lease length.
     operation_tick_secs: float = 0.0
     task_lease_secs: int = 300
+    # Fleet operations (D35): the instance's minimum enrolment interval.
+    fleet_min_enrollment_interval_secs: int = 60
 
 
 class DeviceWatcher(Protocol):
@@ -104,6 +107,8 @@ class Store:
         self.bound_tokens: dict[str, dict[str, None]] = {}
         self.operations = OperationTables(clock.now())  # device operations (D19-D25)
         self.watcher: DeviceWatcher | None = None  # simulated devices; never in snapshots
+        # Fleet operations (SEMANTICS-HEAD §III.7): their time-driven work uses the queue above.
+        self.fleet_operations = FleetOperationTables()
 
     def touch(self, device: Device) -> None:
         """Something a device listing shows has changed for this device."""

@@ -25,6 +25,7 @@ Scope = Literal[
     "user_token",
     "pairing_key",
     "device_operation",
+    "fleet_operation",
 ]
 
 
@@ -77,6 +78,12 @@ def _resolve(store: Store, scope: Scope, entity_id: str) -> Target:
         return Target(entity_id, project.organization_id, project.project_id)
     if scope == "pairing_key":
         project = store.project(store.pairing_key(entity_id).project_id)
+        return Target(entity_id, project.organization_id, project.project_id)
+    if scope == "fleet_operation":
+        fleet = store.fleet_operations.fleets.get(entity_id)
+        if fleet is None:
+            raise not_found("Fleet operation", entity_id)
+        project = store.project(fleet.project_id)
         return Target(entity_id, project.organization_id, project.project_id)
     if scope == "repository":
         return Target(entity_id, organization_id=store.repository(entity_id).organization_id)

@@ -88,6 +88,7 @@ def known_ids(hub: Hub) -> dict[str, list[str]]:
             "d_conn": list(store.connections),
             "repo": list(store.repositories),
             "d_pairing": list(store.pairing_keys),
+            "flt_op": list(store.fleet_operations.fleets),
         }
 
 

@@ -17,6 +17,7 @@ import msgspec
 from nexigon_fake.clock import Clock, FrozenClock, SystemClock
 from nexigon_fake.errors import InvalidError
 from nexigon_fake.ids import IdSource
+from nexigon_fake.state.fleet_operation_records import FleetOperationTables
 from nexigon_fake.state.operation_records import OperationTables
 from nexigon_fake.state.store import Store
 from nexigon_fake.toolkit.fixture_loader import LoadedFixture
@@ -98,6 +99,7 @@ def take(
         pairing_keys=list(store.pairing_keys.values()),
         operations=list(store.operations.operations.values()),
         operations_origin=store.operations.origin,
+        fleet_operations=list(store.fleet_operations.fleets.values()),
     )
 
 
@@ -150,6 +152,11 @@ def restore(data: dict[str, Any] | bytes | str) -> Restored:
     # Restoring does not drive (C31): what fell due waits for the next call or clock move.
     store.operations = OperationTables(snapshot.operations_origin or snapshot.clock.now)
     store.operations.rebuild(snapshot.operations, store.options.operation_tick_secs)
+    store.fleet_operations = FleetOperationTables()
+    store.fleet_operations.rebuild(snapshot.fleet_operations, store.operations.operations)
+    for fleet in snapshot.fleet_operations:
+        if fleet.next_due is not None:
+            store.operations.schedule_timer(fleet.fleet_operation_id, fleet.next_due)
     return Restored(
         seed=snapshot.seed,
         store=store,

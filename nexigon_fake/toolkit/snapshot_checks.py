@@ -34,6 +34,7 @@ ID_TAGS = {
     "repositories": ("repository_id", "repo"),
     "pairing_keys": ("pairing_key_id", "d_pairing"),
     "operations": ("device_operation_id", "d_op"),
+    "fleet_operations": ("fleet_operation_id", "flt_op"),
 }
 MIN_JWT_SECRET_BYTES = 16
 
@@ -121,7 +122,44 @@ def check(store: Store, snapshot: Snapshot) -> None:
     _check_devices(store, snapshot, problems)
     _check_pairing(store, snapshot, problems)
     _check_operations(store, snapshot, problems)
+    _check_fleet_operations(store, snapshot, problems)
     problems.raise_if_any()
+
+
+def _check_fleet_operations(store: Store, snapshot: Snapshot, problems: _Problems) -> None:
+    """Each fleet belongs to a project; each target is a device of it whose operation the fleet
+    owns, in one of its stages; every fleet-owned operation is a target of its fleet."""
+    fleets = {fleet.fleet_operation_id: fleet for fleet in snapshot.fleet_operations}
+    operations = {o.device_operation_id: o for o in snapshot.operations}
+    for fleet in snapshot.fleet_operations:
+        where = f"fleet operation {fleet.fleet_operation_id}"
+        problems.expect(store.projects, fleet.project_id, where)
+        if not fleet.stages or not fleet.steps:
+            problems.add(f"{where} needs at least one stage and one step")
+        elif not 0 <= fleet.active_stage_index < len(fleet.stages):
+            problems.add(f"{where} has active stage {fleet.active_stage_index}")
+        for device_id, member in fleet.targets.items():
+            operation = operations.get(member.device_operation_id)
+            if (
+                device_id != member.device_id
+                or operation is None
+                or operation.device_id != device_id
+                or operation.fleet_operation_id != fleet.fleet_operation_id
+                or not 0 <= member.stage_index < len(fleet.stages)
+            ):
+                problems.add(f"{where} has a target {device_id} that does not fit it")
+        for device_id in fleet.selection_errors:
+            problems.expect(store.devices, device_id, f"{where} selection error")
+    for operation in snapshot.operations:
+        fleet_id = operation.fleet_operation_id
+        if fleet_id is None:
+            continue
+        owner = fleets.get(fleet_id)
+        target = None if owner is None else owner.targets.get(operation.device_id)
+        if target is None or target.device_operation_id != operation.device_operation_id:
+            problems.add(
+                f"device operation {operation.device_operation_id} is not a target of {fleet_id}"
+            )
 
 
 def _check_operations(store: Store, snapshot: Snapshot, problems: _Problems) -> None:

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Final, Literal
 import msgspec
 
 from nexigon_fake.clock import parse_timestamp
+from nexigon_fake.state.fleet_operation_records import FleetOperationRecord
 from nexigon_fake.state.model import (
     AuditRecord,
     Certificate,
@@ -192,3 +193,5 @@ class Snapshot(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     # Device operations in every state, with claims and leases; the due queue is rebuilt.
     operations: list[OperationRecord] = []
     operations_origin: dt.datetime | None = None  # where driver ticks count from (D19)
+    # Fleet operations with targets and selection errors; tallies, indexes, timers rebuilt.
+    fleet_operations: list[FleetOperationRecord] = []
