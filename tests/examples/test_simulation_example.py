@@ -72,51 +72,60 @@ def version_is(version):
     }
 
 
-def roll_out(hub, devices, version, max_failed_share):
-    """The rollout tool under test: canaries first, then the rest unless the guard trips."""
-    steps = [
+GUARD = {"minSuccessPercent": 90, "maxFailurePercent": 10, "gates": []}
+OTA_ROLLOUT = {
+    "name": "OTA 2.0",
+    "selector": {"predicates": []},
+    "stages": [
+        {"name": "canary", "percentage": 10, "autoAdvance": True, "guard": GUARD},
+        {"name": "everyone"},
+    ],
+    "steps": [  # set the config, then wait until the device reports the version running
         {
             "kind": "SetDeviceProperty",
             "name": "dev.nexigon.ota.config",
-            "value": {"version": version},
+            "value": {"version": "2.0"},
         },
-        {"kind": "WaitForDeviceProperty", "predicate": version_is(version), "timeoutSecs": 1800},
-    ]
-    canaries, rest = devices[: len(devices) // 10], devices[len(devices) // 10 :]
-    for stage in (canaries, rest):
-        operations = []
-        for device_id in stage:
-            created = hub.invoke(
-                "devices_CreateOperation",
-                {"deviceId": device_id, "name": f"OTA {version}", "steps": steps},
-            )
-            operations.append({"deviceOperationId": created["deviceOperationId"]})
-            hub.invoke("devices_StartOperation", operations[-1])
-        hub.clock.advance(1800)  # the stage's deadline: every device has answered or not
-        statuses = [
-            hub.invoke("devices_GetOperation", op)["summary"]["status"] for op in operations
-        ]
-        failed = sum(status != "Succeeded" for status in statuses) / len(statuses)
-        if failed > max_failed_share:
-            return "stopped"
-    return "completed"
+        {"kind": "WaitForDeviceProperty", "predicate": version_is("2.0"), "timeoutSecs": 1800},
+    ],
+}
+
+
+def start_rollout(hub, project_id):
+    created = hub.invoke("fleet_CreateOperation", {"projectId": project_id, **OTA_ROLLOUT})
+    rollout = {"fleetOperationId": created["fleetOperationId"]}
+    hub.invoke("fleet_StartOperation", rollout)
+    return rollout
 
 
 @pytest.mark.nexigon_fleet(count=100, profile={"reactions": OTA_DEVICE["reactions"]})
 def test_an_ota_rollout_completes(nexigon_hub, nexigon_fleet):
     fleet = nexigon_fleet()
-    devices = [device.device_id for device in fleet.devices]
+    rollout = start_rollout(nexigon_hub, fleet.project_id)
 
-    assert roll_out(nexigon_hub, devices, "2.0", max_failed_share=0.1) == "completed"
+    nexigon_hub.clock.advance(3600)  # canaries install, the guard passes, everyone installs
+
+    summary = nexigon_hub.invoke("fleet_GetOperation", rollout)["summary"]
+    assert summary["status"] == "Completed"
+    assert summary["progress"]["succeeded"] == 100
     assert fleet.counters.reactions == 100
 
 
 @pytest.mark.nexigon_fleet(count=100, profile={"reactions": OTA_DEVICE["reactions"]})
 def test_the_guard_stops_a_rollout_whose_canaries_do_not_report(nexigon_hub, nexigon_fleet):
     fleet = nexigon_fleet()
-    for canary in fleet.devices[:3]:  # 30 % of the ten canaries never report
-        canary.never_report()
-    devices = [device.device_id for device in fleet.devices]
+    rollout = start_rollout(nexigon_hub, fleet.project_id)
+    targets = nexigon_hub.invoke("fleet_QueryOperationTargets", rollout)["targets"]
+    canaries = [t["deviceId"] for t in targets if t["stageIndex"] == 0]
+    assert len(canaries) >= 5
+    for device_id in canaries[: round(len(canaries) * 0.3)]:  # 30 % never report
+        fleet.device(device_id).never_report()
 
-    assert roll_out(nexigon_hub, devices, "2.0", max_failed_share=0.1) == "stopped"
-    assert fleet.counters.reactions == 7  # the rest never got the new config
+    nexigon_hub.clock.advance(3600)  # the silent canaries' waits time out
+
+    blocked = nexigon_hub.invoke("fleet_AdvanceOperationStage", rollout)
+    assert blocked["result"] == "GuardBlocked"
+    assert blocked["failurePercent"] > blocked["maxFailurePercent"] == 10
+    targets = nexigon_hub.invoke("fleet_QueryOperationTargets", rollout)["targets"]
+    assert {t["status"] for t in targets if t["stageIndex"] > 0} == {"Pending"}
+    assert fleet.counters.reactions == len(canaries) - round(len(canaries) * 0.3)
