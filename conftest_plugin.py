@@ -6,8 +6,9 @@ test asks for one of the fixtures. Only hooks and fixtures live here; what they 
 ``nexigon_fake.testing.plugin``.
 
 Fixtures: ``nexigon_hub``, ``nexigon_client``, ``nexigon_async_client``, ``nexigon_server``,
-``nexigon_sdk``, ``nexigon_async_sdk``, ``nexigon_device``. Configure them with the marker
-``@pytest.mark.nexigon(seed=…, now=…, fixture=…, strict=…)`` or the ``--nexigon-*`` options.
+``nexigon_sdk``, ``nexigon_async_sdk``, ``nexigon_device``, ``nexigon_fleet``. Configure them
+with the marker ``@pytest.mark.nexigon(seed=…, now=…, fixture=…, strict=…)`` or the
+``--nexigon-*`` options; simulated fleets with ``@pytest.mark.nexigon_fleet(count=…, …)``.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ if TYPE_CHECKING:  # the plugin stays import-light: these load inside fixtures
     import httpx
 
     from nexigon_fake.hub import Hub
+    from nexigon_fake.simulation import SimulatedFleet
     from nexigon_fake.testing.plugin.devices import SimulatedDevice as SimulatedDevice
     from nexigon_fake.testing.plugin.hubs import FreshHubs
     from nexigon_fake.testing.plugin.server import LiveServer
@@ -86,6 +88,12 @@ def pytest_configure(config: pytest.Config) -> None:
         "nexigon(seed=0, now=None, fixture=None, strict=False): configure this test's fake "
         "Nexigon Hub: id seed, frozen start time (datetime or RFC 3339), fixture to load "
         "(built-in name or path), strict input validation",
+    )
+    config.addinivalue_line(
+        "markers",
+        "nexigon_fleet(count=None, device_ids=None, project_id=None, profile=None, seed=None, "
+        "journaled=False): defaults of the nexigon_fleet fixture's simulated fleets "
+        "(profile: a DeviceProfile, its JSON data, or a path to a JSON file)",
     )
     if config.getoption("nexigon_url") and not config.getoption("nexigon_token"):
         raise pytest.UsageError("--nexigon-url needs --nexigon-token (the hub's bearer token)")
@@ -191,6 +199,17 @@ def nexigon_device(request: pytest.FixtureRequest) -> Callable[..., SimulatedDev
     from nexigon_fake.testing.plugin.devices import SimulatedDevices
 
     return SimulatedDevices(request.getfixturevalue("nexigon_hub"))
+
+
+@pytest.fixture
+def nexigon_fleet(request: pytest.FixtureRequest) -> Callable[..., SimulatedFleet]:
+    """Make simulated fleets on ``nexigon_hub`` that act like real agents on its clock:
+    ``nexigon_fleet(count=1, profile=None, seed=None, journaled=False, ...)``, defaults from
+    the ``nexigon_fleet`` marker (see ``hub.simulate``)."""
+    from nexigon_fake.testing.plugin.fleets import SimulatedFleets, fleet_settings
+
+    defaults = fleet_settings(request.node.iter_markers("nexigon_fleet"))
+    return SimulatedFleets(request.getfixturevalue("nexigon_hub"), defaults)
 
 
 if pytest_asyncio is not None:

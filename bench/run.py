@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import Result
 
-GOALS = ("P1", "P2", "P3", "P3b", "P4", "P5", "P6", "P7")
+GOALS = ("P1", "P2", "P3", "P3b", "P4", "P5", "P6", "P7", "P8")
 
 
 def runners() -> dict[str, Callable[[bool], list[Result]]]:
@@ -31,6 +31,7 @@ def runners() -> dict[str, Callable[[bool], list[Result]]]:
     import memory
     import rollout
     import scale
+    import simulation
 
     return {
         "P1": lambda quick: [http_load.run_p1(quick)],
@@ -41,6 +42,7 @@ def runners() -> dict[str, Callable[[bool], list[Result]]]:
         "P5": lambda quick: [http_load.run_p5(quick)],
         "P6": driver.run,
         "P7": rollout.run,
+        "P8": simulation.run,
     }
 
 

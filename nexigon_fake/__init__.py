@@ -14,7 +14,7 @@ The folders are layers, bottom up; each imports only the ones below it::
     pipeline                    the one path every call takes
     commands/                   device commands over the WebSocket, as plain Python
     hub                         ``Hub``: the composition root and the typed facade
-    serve/  testing/            HTTP and process; the shipped test kit
+    simulation/ serve/ testing/ simulated devices; HTTP and process; the shipped test kit
 """
 
 from nexigon_fake.clock import FrozenClock, SystemClock
@@ -29,6 +29,7 @@ from nexigon_fake.errors import (
 )
 from nexigon_fake.hub import Hub, HubConfig
 from nexigon_fake.serve.app import create_app
+from nexigon_fake.simulation import DeviceProfile, SimulatedFleet
 from nexigon_fake.toolkit.faults import Fault
 from nexigon_fake.toolkit.fixture_loader import FixtureError, LoadedFixture
 from nexigon_fake.toolkit.journal import Journal, JournalEntry
@@ -37,6 +38,7 @@ from nexigon_fake.wire.credentials import Credentials
 __all__ = [
     "ActionError",
     "Credentials",
+    "DeviceProfile",
     "Fault",
     "FixtureError",
     "ForbiddenError",
@@ -50,6 +52,7 @@ __all__ = [
     "LoadedFixture",
     "NotFoundError",
     "RateLimitedError",
+    "SimulatedFleet",
     "SystemClock",
     "UnauthenticatedError",
     "create_app",

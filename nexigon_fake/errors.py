@@ -263,6 +263,8 @@ MSG_AGENT_BAD_INPUT = "command input does not satisfy its declared schema: {deta
 MSG_AGENT_BAD_OUTPUT = "command output does not satisfy its declared schema: {detail}"
 MSG_AGENT_OUTPUT_FAILED = "command output handling failed: {detail}"
 MSG_AGENT_TIMED_OUT = "command timed out after {secs}s"
+# Simulated fleets (the fake's own): a handler they cannot run.
+MSG_AGENT_ASYNC_UNSUPPORTED = "async command handlers are not run by simulated fleets"
 
 # The expression language (HEAD D17, D27-D29; backticks are literal characters, C2). Step,
 # selector and gate errors add their own prefixes ("Condition failed: ...").

@@ -22,15 +22,14 @@ from nexigon_fake.actions import ACTION_BY_INPUT
 from nexigon_fake.clock import DEFAULT_START, Clock, FrozenClock, ObservedClock, SystemClock
 from nexigon_fake.commands.invocations import Commands
 from nexigon_fake.commands.operation_agent import OperationAgents
+from nexigon_fake.commands.simulators import Simulators
 from nexigon_fake.errors import (
     ActionError,
 )
-from nexigon_fake.facade.devices import DevicesActions
-from nexigon_fake.facade.fleet import FleetActions
-from nexigon_fake.facade.namespaces import Namespaces
+from nexigon_fake.facade.hub_namespaces import DevicesNamespace, FleetNamespace, Session
 from nexigon_fake.ids import IdSource
 from nexigon_fake.pipeline import NORMAL, QUIET, Answer, Mode
-from nexigon_fake.state import fleet_properties, organizations, users
+from nexigon_fake.state import organizations, users
 from nexigon_fake.state.operation_driver import drive
 from nexigon_fake.state.store import Context, Options, Store
 from nexigon_fake.toolkit import snapshot
@@ -65,41 +64,6 @@ class HubConfig:
     task_lease_secs: int = 300
     head_audit_events: bool = True
     fleet_min_enrollment_interval_secs: int = 60
-
-
-class DevicesNamespace(DevicesActions):
-    """``hub.devices``: the devices actions, plus how simulated devices answer commands."""
-
-    def __init__(self, hub: Hub, credentials: Credentials | None) -> None:
-        super().__init__(hub, credentials)
-        self.on_command = hub.commands.on_command
-        self.remove_command = hub.commands.remove_command
-
-
-class FleetNamespace(FleetActions):
-    """``hub.fleet``: the fleet actions, plus the values of computed properties, which a test
-    sets in place of the strategies the fake does not run (D39)."""
-
-    def __init__(self, hub: Hub, credentials: Credentials | None) -> None:
-        super().__init__(hub, credentials)
-        self._hub = hub
-
-    def set_computed_value(
-        self, project_id: str, name: str, value: Any, *, error: str | None = None
-    ) -> None:
-        """Give a computed property a value (new version, ``error`` cleared unless given);
-        an unknown project is ``NotFoundError``, an unknown or manual name ``InvalidError``."""
-        hub = self._hub
-        with hub.lock:
-            fleet_properties.set_computed_value(hub.store, project_id, name, value, error=error)
-
-
-class Session(Namespaces):
-    """The typed Python API acting with given credentials (a token, or a device's identity)."""
-
-    def __init__(self, hub: Hub, credentials: Credentials) -> None:
-        super().__init__(hub, credentials)
-        self.credentials = credentials
 
 
 class Hub:
@@ -143,6 +107,7 @@ class Hub:
         self.faults: Faults = Faults(seed, self.lock)
         self.commands = Commands(self)  # handlers of simulated devices; not in snapshots
         self.agents = OperationAgents(self)  # simulated agents (D44); not in snapshots
+        self.simulators = Simulators()  # simulated fleets (``simulate``); not in snapshots
         self._build()
 
     def _build(self) -> None:
@@ -186,8 +151,8 @@ class Hub:
         self.default_organization_id = default_organization_id
         self._admin_credentials = Credentials(admin_token)
         admin_session = Session(self, self._admin_credentials)
-        self.devices = DevicesNamespace(self, self._admin_credentials)
-        self.fleet = FleetNamespace(self, self._admin_credentials)
+        self.devices = DevicesNamespace(self, self._admin_credentials, self.commands)
+        self.fleet = FleetNamespace(self, self._admin_credentials, self.lock, store)
         self.projects = admin_session.projects
         self.organizations = admin_session.organizations
         self.users = admin_session.users
@@ -195,10 +160,16 @@ class Hub:
         self.actor = admin_session.actor
 
     def _clock_moved(self, store: Store) -> None:
-        """Every clock move drives the store's due work (D19, C31), under the hub's lock."""
+        """Every clock move drives the store's due work (D19, C31), under the hub's lock;
+        simulated fleets first, as they step through the instants in between."""
+        self.simulators.run_due()
         with self.lock:
             drive(store)
         self.agents.poll()
+
+    def drive(self) -> None:
+        """Run what is due now without a call (the server's timer, with the system clock)."""
+        self._clock_moved(self.store)
 
     def reset(self, seed: int | None = None) -> None:
         """Forget everything: back to the baseline, or rebuilt from the config (new seed).
@@ -216,6 +187,7 @@ class Hub:
             self.faults.reset(self.config.seed)
             self.commands.clear()
             self.agents.clear()
+            self.simulators.clear()
 
     def reset_to(self, data: dict[str, Any] | bytes | str | Baseline) -> None:
         """Restore a snapshot, make it the baseline ``reset()`` returns to, clear journal,
@@ -234,6 +206,7 @@ class Hub:
             self.faults.reset(self.config.seed)
             self.commands.clear()
             self.agents.clear()
+            self.simulators.clear()
 
     def set_baseline(self) -> None:
         """Make the current state the one ``reset()`` returns to (until the seed changes)."""
@@ -326,7 +299,7 @@ class Hub:
     ) -> Any:
         """The output struct of a call, after any injected latency; errors are raised."""
         answer = pipeline.invoke(self, name, payload, credentials, mode)
-        self.agents.poll()
+        self._after_call()
         answer.wait()
         if answer.error is not None:
             raise answer.error
@@ -351,7 +324,7 @@ class Hub:
             else Credentials(token, device_fingerprint, client_cert)
         )
         answer = pipeline.invoke(self, action, {} if payload is None else payload, credentials)
-        self.agents.poll()
+        self._after_call()
         answer.wait()
         if answer.error is not None:
             raise answer.error
@@ -361,8 +334,19 @@ class Hub:
     def invoke_json(self, action: str, body: bytes, credentials: Credentials) -> Answer:
         """The wire path: a raw JSON body in, the answer (status, JSON, latency) out."""
         answer = pipeline.invoke(self, action, body, credentials)
-        self.agents.poll()
+        self._after_call()
         return answer
+
+    def _after_call(self) -> None:
+        """What a call may have made due now: agents' work, simulated devices' reactions."""
+        self.agents.poll()
+        self.simulators.run_due()
+
+    def simulate(self, count: int | None = None, **options: Any) -> Any:
+        """A ``SimulatedFleet`` (``nexigon_fake.simulation``) of ``count`` new devices, or of
+        ``device_ids=[...]``, acting as ``nexigon-agent`` does on the hub clock. Options:
+        ``project_id``, ``profile``, ``seed``, ``journaled`` (see ``simulation.start_fleet``)."""
+        return Simulators.make_fleet(self, count=count, **options)
 
     def simulate_agent(
         self, device_id: str, enabled: bool = True, *, commands: bool = True

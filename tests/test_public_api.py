@@ -14,6 +14,7 @@ def test_public_names() -> None:
     assert sorted(nexigon_fake.__all__) == [
         "ActionError",
         "Credentials",
+        "DeviceProfile",
         "Fault",
         "FixtureError",
         "ForbiddenError",
@@ -27,6 +28,7 @@ def test_public_names() -> None:
         "LoadedFixture",
         "NotFoundError",
         "RateLimitedError",
+        "SimulatedFleet",
         "SystemClock",
         "UnauthenticatedError",
         "create_app",

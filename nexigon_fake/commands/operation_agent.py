@@ -187,32 +187,25 @@ class OperationAgents:
             self._report(device_id, operation_id, index, claim_id, saved)
             return
         if saved == _IN_PROGRESS and key not in self._running:
-            self._finish(device_id, key, claim_id, _failed(MSG_AGENT_INTERRUPTED))
+            self._finish(device_id, key, claim_id, failed(MSG_AGENT_INTERRUPTED))
             return
         if not self._commands_enabled.get(device_id, False):
-            self._finish(device_id, key, claim_id, _failed(MSG_AGENT_COMMANDS_DISABLED))
+            self._finish(device_id, key, claim_id, failed(MSG_AGENT_COMMANDS_DISABLED))
             return
         step = item["step"]
-        name, command_input = step["command"], step.get("input")
-        timeout = min(step.get("timeoutSecs") or DEFAULT_STEP_TIMEOUT_SECS, MAX_TIMEOUT_SECS)
-        registered = self._hub.commands.registered(device_id, name)
-        if not COMMAND_NAME.fullmatch(name):
-            self._finish(device_id, key, claim_id, _failed(MSG_AGENT_BAD_NAME))
-            return
-        if registered is None:
-            self._finish(device_id, key, claim_id, _failed(MSG_AGENT_NOT_FOUND))
-            return
-        violation = schema_violation(registered.input_validator, command_input)
-        if violation is not None:
-            report = _failed(MSG_AGENT_BAD_INPUT.format(detail=violation))
-            self._finish(device_id, key, claim_id, report)
+        command_input = step.get("input")
+        timeout = step_timeout(step)
+        found = self._hub.commands.registered(device_id, step["command"])
+        registered = resolve_command(step, found)
+        if isinstance(registered, dict):
+            self._finish(device_id, key, claim_id, registered)
             return
         self._ledger[key] = _IN_PROGRESS
         started = self._hub.clock.now()
         try:
             result = registered.handler(command_input, _discard_log)
         except Exception as error:
-            self._finish(device_id, key, claim_id, _failed(str(error) or type(error).__name__))
+            self._finish(device_id, key, claim_id, failed(str(error) or type(error).__name__))
             return
         if not isinstance(result, Coroutine):
             report = self._outcome(registered, timeout, started, result)
@@ -237,12 +230,12 @@ class OperationAgents:
             del self._running[key]
             if not running.task.done():
                 running.task.cancel()
-                report = _failed(MSG_AGENT_TIMED_OUT.format(secs=running.timeout_secs))
+                report = failed(MSG_AGENT_TIMED_OUT.format(secs=running.timeout_secs))
             elif running.task.cancelled():
-                report = _failed(MSG_AGENT_TIMED_OUT.format(secs=running.timeout_secs))
+                report = failed(MSG_AGENT_TIMED_OUT.format(secs=running.timeout_secs))
             elif running.task.exception() is not None:
                 error = running.task.exception()
-                report = _failed(str(error) or type(error).__name__)
+                report = failed(str(error) or type(error).__name__)
             else:
                 report = self._outcome(
                     running.command, running.timeout_secs, running.started, running.task.result()
@@ -254,18 +247,8 @@ class OperationAgents:
     ) -> Report:
         """The report of a handler that returned ``result``, as the agent maps it."""
         if self._hub.clock.now() >= started + dt.timedelta(seconds=timeout):
-            return _failed(MSG_AGENT_TIMED_OUT.format(secs=timeout))
-        try:
-            output = msgspec.json.decode(msgspec.json.encode(result))
-        except (TypeError, ValueError, OverflowError, RecursionError) as error:
-            return _failed(MSG_AGENT_OUTPUT_FAILED.format(detail=error))
-        violation = schema_violation(command.output_validator, output)
-        if violation is not None:
-            return _failed(MSG_AGENT_BAD_OUTPUT.format(detail=violation))
-        report: Report = {"status": "Succeeded"}
-        if output is not None:
-            report["output"] = output
-        return report
+            return failed(MSG_AGENT_TIMED_OUT.format(secs=timeout))
+        return outcome(command, result)
 
     def _finish(self, device_id: str, key: tuple[str, int], claim_id: str, report: Report) -> None:
         self._ledger[key] = report
@@ -342,8 +325,42 @@ class OperationAgents:
         self._in_thread(step)
 
 
-def _failed(error: str) -> Report:
+def failed(error: str) -> Report:
+    """A ``Failed`` report with the agent's error string."""
     return {"status": "Failed", "error": error}
+
+
+def step_timeout(step: dict[str, Any]) -> int:
+    """The agent's timeout for a command step: ``timeoutSecs or 3600``, at most an hour."""
+    return min(step.get("timeoutSecs") or DEFAULT_STEP_TIMEOUT_SECS, MAX_TIMEOUT_SECS)
+
+
+def resolve_command(step: dict[str, Any], registered: RegisteredCommand | None) -> Any:
+    """The command to run for a ``DeviceCommand`` step, or the report refusing it (the
+    agent's checks, in its order: the name, the registry, the input schema)."""
+    if not COMMAND_NAME.fullmatch(step["command"]):
+        return failed(MSG_AGENT_BAD_NAME)
+    if registered is None:
+        return failed(MSG_AGENT_NOT_FOUND)
+    violation = schema_violation(registered.input_validator, step.get("input"))
+    if violation is not None:
+        return failed(MSG_AGENT_BAD_INPUT.format(detail=violation))
+    return registered
+
+
+def outcome(command: RegisteredCommand, result: Any) -> Report:
+    """The report of a handler that returned ``result``, as the agent maps it."""
+    try:
+        output = msgspec.json.decode(msgspec.json.encode(result))
+    except (TypeError, ValueError, OverflowError, RecursionError) as error:
+        return failed(MSG_AGENT_OUTPUT_FAILED.format(detail=error))
+    violation = schema_violation(command.output_validator, output)
+    if violation is not None:
+        return failed(MSG_AGENT_BAD_OUTPUT.format(detail=violation))
+    report: Report = {"status": "Succeeded"}
+    if output is not None:
+        report["output"] = output
+    return report
 
 
 def _discard_log(*lines: str) -> None:

@@ -7,7 +7,8 @@ import asyncio
 import contextlib
 import socket
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from pathlib import Path
 
 import uvicorn
 
@@ -15,6 +16,7 @@ from nexigon_fake.clock import parse_timestamp
 from nexigon_fake.errors import ActionError
 from nexigon_fake.hub import Hub
 from nexigon_fake.serve.app import create_app
+from nexigon_fake.simulation import load_profile, start_fleet
 from nexigon_fake.toolkit.journal import DEFAULT_JOURNAL_CAP
 
 
@@ -67,8 +69,39 @@ def build_parser() -> argparse.ArgumentParser:
         default=DEFAULT_JOURNAL_CAP,
         help=f"most invocations the journal keeps (default {DEFAULT_JOURNAL_CAP})",
     )
+    serve.add_argument(
+        "--simulate",
+        type=_non_negative,
+        default=0,
+        metavar="N",
+        help="simulate N devices acting like nexigon-agent (with the system clock they live "
+        "in real time; with --frozen-clock they move with /_fake/clock)",
+    )
+    serve.add_argument(
+        "--profile",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="DeviceProfile JSON of the simulated devices (see the README)",
+    )
     serve.add_argument("--log-level", default="warning", help="uvicorn log level")
     return parser
+
+
+DRIVE_EVERY_SECS = 1.0
+
+
+async def drive_every(
+    hub: Hub,
+    secs: float = DRIVE_EVERY_SECS,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+) -> None:
+    """With the system clock nothing moves the hub between calls: run what fell due (a
+    simulated fleet's next actions, operation deadlines) every ``secs``, until cancelled.
+    The timer lives here, in the process, never in the state machine."""
+    while True:
+        await sleep(secs)
+        hub.drive()
 
 
 def _non_negative(text: str) -> int:
@@ -93,8 +126,12 @@ def serve(args: argparse.Namespace) -> int:
             journal_cap=args.journal_cap,
             fixture=args.fixture,
         )
+        profile = load_profile(args.profile) if args.profile is not None else None
     except ActionError as error:  # a bad fixture: say which file and where, then stop
         print(f"nexigon-fake: {error.message}", file=sys.stderr)
+        return 2
+    except (OSError, ValueError) as error:  # a profile that cannot be read or is not one
+        print(f"nexigon-fake: profile {args.profile}: {error}", file=sys.stderr)
         return 2
     # Bind first, so --port 0 can report the port it got before serving.
     # IPPROTO_TCP, not 0: asyncio sets TCP_NODELAY on accepted connections only then.
@@ -110,10 +147,26 @@ def serve(args: argparse.Namespace) -> int:
     print(f"default organization: {hub.default_organization_id}", flush=True)
     if hub.fixture is not None:
         print(f"fixture: {hub.fixture.name} (ids: GET /_fake/fixture)", flush=True)
+    if args.simulate:
+        fleet = start_fleet(hub, count=args.simulate, profile=profile)
+        print(f"simulated devices: {len(fleet)} in project {fleet.project_id}", flush=True)
     config = uvicorn.Config(create_app(hub), log_level=args.log_level, lifespan="off")
     server = _Server(config)
-    asyncio.run(server.serve(sockets=[sock]))
+    asyncio.run(_serve_and_drive(server, sock, hub, driven=not args.frozen_clock))
     return 0
+
+
+async def _serve_and_drive(
+    server: uvicorn.Server, sock: socket.socket, hub: Hub, driven: bool
+) -> None:
+    ticker = asyncio.create_task(drive_every(hub)) if driven else None
+    try:
+        await server.serve(sockets=[sock])
+    finally:
+        if ticker is not None:
+            ticker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await ticker
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -200,6 +200,8 @@ def _begin(
 
 def start_deadline(store: Store, operation: OperationRecord, step: DeviceOperationStep) -> None:
     """The current step's deadline clock starts now (also on a fleet's resume, C10)."""
+    if isinstance(step, DeviceOperationDeviceCommandStep | DeviceOperationDeviceTaskStep):
+        store.work_claimable(operation.device_id, store.now())  # claimable from now on
     timeout = work_timeout_secs(step)
     if timeout is None:
         return

@@ -295,6 +295,7 @@ def claim_operation_work(
         else:
             lease = store.options.task_lease_secs
         operation.lease_expires_at = now + dt.timedelta(seconds=lease)
+        store.work_claimable(operation.device_id, operation.lease_expires_at)
         work.append(
             DeviceOperationWorkItem(
                 device_operation_id=operation.device_operation_id,
@@ -345,6 +346,7 @@ def report_operation_step(ctx: Context, request: ReportDeviceOperationStepAction
     if report.status == "Running":
         if isinstance(step, DeviceOperationDeviceTaskStep):
             operation.lease_expires_at = now + dt.timedelta(seconds=store.options.task_lease_secs)
+            store.work_claimable(operation.device_id, operation.lease_expires_at)
         return Empty()
     if report.status == "Succeeded":
         end_step(store, operation, state, "Succeeded", None)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from nexigon_fake.clock import Clock
 from nexigon_fake.errors import MSG_ENTITY_NOT_FOUND, NotFoundError
@@ -63,6 +63,17 @@ class Options:
     fleet_min_enrollment_interval_secs: int = 60
 
 
+class DeviceWatcher(Protocol):
+    """Who hears of device changes as they happen: simulated devices (a layer above) watch
+    their properties and their operation work through this seam, so nothing scans a fleet."""
+
+    def device_touched(self, device_id: str) -> None: ...
+
+    def work_claimable(self, device_id: str, at: dt.datetime) -> None:
+        """Device work of this device may be claimable from ``at`` (a step began, a lease
+        was set)."""
+
+
 class Store:
     """All entities of one hub. Point lookups are dict hits; nothing scans the fleet."""
 
@@ -106,6 +117,7 @@ class Store:
         # definitions of the computed ones, in the order first defined (C52).
         self.fleet_properties: dict[str, dict[str, FleetPropertyRecord]] = {}
         self.fleet_property_definitions: dict[str, dict[str, ComputedFleetPropertyRecord]] = {}
+        self.watcher: DeviceWatcher | None = None  # simulated devices; never in snapshots
         # Fleet operations (SEMANTICS-HEAD §III.7): their time-driven work uses the queue above.
         self.fleet_operations = FleetOperationTables()
 
@@ -113,6 +125,13 @@ class Store:
         """Something a device listing shows has changed for this device."""
         device.revision += 1
         self.projects[device.project_id].listing_revision += 1
+        if self.watcher is not None:
+            self.watcher.device_touched(device.device_id)
+
+    def work_claimable(self, device_id: str, at: dt.datetime) -> None:
+        """Tell the watcher that the device's work may be claimable from ``at``."""
+        if self.watcher is not None:
+            self.watcher.work_claimable(device_id, at)
 
     def certificate_holders(self, digest: bytes) -> tuple[str, ...]:
         """Ids of the certificates carrying a fingerprint, oldest first."""

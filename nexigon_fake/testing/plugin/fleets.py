@@ -1,0 +1,50 @@
+"""Simulated fleets of a test's hub (``nexigon_fleet``), configured by the marker
+``@pytest.mark.nexigon_fleet(count=…, profile=…, seed=…, journaled=…)``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import pytest
+
+from nexigon_fake.hub import Hub
+from nexigon_fake.simulation import SimulatedFleet, start_fleet
+
+FLEET_MARKER_KEYS = ("count", "device_ids", "project_id", "profile", "seed", "journaled")
+
+
+def fleet_settings(markers: Iterable[pytest.Mark]) -> dict[str, Any]:
+    """The ``nexigon_fleet`` markers' arguments, the closest first; unknown ones are a
+    usage error."""
+    found: dict[str, Any] = {}
+    for marker in markers:
+        if marker.args:
+            raise pytest.UsageError("nexigon_fleet marker takes keyword arguments only")
+        unknown = set(marker.kwargs) - set(FLEET_MARKER_KEYS)
+        if unknown:
+            raise pytest.UsageError(
+                f"nexigon_fleet marker: unknown argument(s) {sorted(unknown)}; "
+                f"it takes {', '.join(FLEET_MARKER_KEYS)}"
+            )
+        for key, value in marker.kwargs.items():
+            found.setdefault(key, value)
+    return found
+
+
+class SimulatedFleets:
+    """``nexigon_fleet(count=…, profile=…, …)``: a fleet on the test's hub; arguments not
+    given come from the marker (a fleet of one device when neither says)."""
+
+    def __init__(self, hub: Hub, defaults: dict[str, Any]) -> None:
+        self.hub = hub
+        self.defaults = defaults
+
+    def __call__(self, count: int | None = None, **options: Any) -> SimulatedFleet:
+        settings = {**self.defaults, **options}
+        if count is not None:
+            settings["count"] = count
+            settings.pop("device_ids", None)
+        if "count" not in settings and "device_ids" not in settings:
+            settings["count"] = 1
+        return start_fleet(self.hub, **settings)
