@@ -14,7 +14,7 @@ from typing import Any
 
 import msgspec
 
-from nexigon_fake.clock import Clock, FrozenClock, SystemClock
+from nexigon_fake.clock import Clock, ClockError, FrozenClock, SystemClock
 from nexigon_fake.errors import InvalidError
 from nexigon_fake.ids import IdSource
 from nexigon_fake.state.operation_records import OperationTables
@@ -126,10 +126,14 @@ def restore(data: dict[str, Any] | bytes | str) -> Restored:
     clock: Clock
     if snapshot.clock.now.tzinfo is None:
         raise InvalidError(MSG_BAD_SNAPSHOT.format(detail="`clock.now` has no offset"))
-    if snapshot.clock.frozen:
-        clock = FrozenClock(snapshot.clock.now)
-    else:
-        clock = SystemClock(snapshot.clock.now)
+    try:
+        clock = (
+            FrozenClock(snapshot.clock.now)
+            if snapshot.clock.frozen
+            else SystemClock(snapshot.clock.now)
+        )
+    except ClockError as error:
+        raise InvalidError(MSG_BAD_SNAPSHOT.format(detail=f"`clock.now`: {error}")) from None
     ids = IdSource(snapshot.seed)
     fixture = None
     if snapshot.fixture is not None:
