@@ -35,7 +35,7 @@ from nexigon_fake.state.store import Context, Options, Store
 from nexigon_fake.toolkit import snapshot
 from nexigon_fake.toolkit.faults import Faults
 from nexigon_fake.toolkit.fixture_loader import LoadedFixture, load_fixture
-from nexigon_fake.toolkit.journal import DEFAULT_JOURNAL_CAP, Journal
+from nexigon_fake.toolkit.journal import DEFAULT_JOURNAL_BYTES, DEFAULT_JOURNAL_CAP, Journal
 from nexigon_fake.toolkit.snapshot import Baseline, Restored
 from nexigon_fake.toolkit.snapshot_format import Snapshot
 from nexigon_fake.wire.actor import SystemActor
@@ -62,6 +62,7 @@ class HubConfig:
     fixture: str | Path | None = None
     operation_tick_secs: float = 0.0
     task_lease_secs: int = 300
+    journal_bytes: int = DEFAULT_JOURNAL_BYTES
 
 
 class DevicesNamespace(DevicesActions):
@@ -100,6 +101,7 @@ class Hub:
         *,
         operation_tick_secs: float = 0.0,
         task_lease_secs: int = 300,
+        journal_bytes: int = DEFAULT_JOURNAL_BYTES,
     ) -> None:
         self.config = HubConfig(
             seed,
@@ -112,9 +114,10 @@ class Hub:
             fixture,
             float(operation_tick_secs),
             task_lease_secs,
+            journal_bytes,
         )
         self.lock = threading.RLock()
-        self.journal = Journal(journal_cap, self.lock)
+        self.journal = Journal(journal_cap, self.lock, journal_bytes)
         self.faults: Faults = Faults(seed, self.lock)
         self.commands = Commands(self)  # handlers of simulated devices; not in snapshots
         self.agents = OperationAgents(self)  # simulated agents (D44); not in snapshots

@@ -15,7 +15,7 @@ from nexigon_fake.clock import parse_timestamp
 from nexigon_fake.errors import ActionError
 from nexigon_fake.hub import Hub
 from nexigon_fake.serve.app import create_app
-from nexigon_fake.toolkit.journal import DEFAULT_JOURNAL_CAP
+from nexigon_fake.toolkit.journal import DEFAULT_JOURNAL_BYTES, DEFAULT_JOURNAL_CAP
 
 
 def _timestamp(text: str) -> object:
@@ -68,7 +68,18 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"most invocations the journal keeps (default {DEFAULT_JOURNAL_CAP})",
     )
     serve.add_argument("--log-level", default="warning", help="uvicorn log level")
+    add_hardening_options(serve)
     return parser
+
+
+def add_hardening_options(serve: argparse.ArgumentParser) -> None:
+    """Bounds on what a long-running server keeps and waits for (issue 18)."""
+    serve.add_argument(
+        "--journal-bytes",
+        type=_non_negative,
+        default=DEFAULT_JOURNAL_BYTES,
+        help=f"most bytes the journal's entries take (default {DEFAULT_JOURNAL_BYTES})",
+    )
 
 
 def _non_negative(text: str) -> int:
@@ -92,6 +103,7 @@ def serve(args: argparse.Namespace) -> int:
             domain=args.domain,
             journal_cap=args.journal_cap,
             fixture=args.fixture,
+            journal_bytes=args.journal_bytes,
         )
     except ActionError as error:  # a bad fixture: say which file and where, then stop
         print(f"nexigon-fake: {error.message}", file=sys.stderr)
