@@ -262,3 +262,10 @@ MSG_AGENT_BAD_INPUT = "command input does not satisfy its declared schema: {deta
 MSG_AGENT_BAD_OUTPUT = "command output does not satisfy its declared schema: {detail}"
 MSG_AGENT_OUTPUT_FAILED = "command output handling failed: {detail}"
 MSG_AGENT_TIMED_OUT = "command timed out after {secs}s"
+
+# Hardening (issue 18): the control plane off the network, connections that must not hang.
+MSG_CONTROL_TOKEN_REQUIRED = (
+    "The control plane requires the control token: send `X-Control-Token: <token>`."
+)
+MSG_NO_INVOKE_FRAME = "No Invoke frame within {secs}s."
+MSG_BODY_TIMEOUT = "Request body not received within {secs}s."
