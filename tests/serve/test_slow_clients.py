@@ -9,7 +9,7 @@ from __future__ import annotations
 import selectors
 import socket
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
@@ -53,12 +53,11 @@ def closed_by_server(sockets: list[socket.socket], deadline_secs: float) -> int:
     """How many of ``sockets`` the server closed before the deadline (polled, not slept)."""
     selector = selectors.DefaultSelector()
     for sock in sockets:
-        selector.register(sock, selectors.EVENT_READ)
+        selector.register(sock, selectors.EVENT_READ, sock)
     closed, end = 0, time.monotonic() + deadline_secs
     while closed < len(sockets) and time.monotonic() < end:
         for key, _ in selector.select(timeout=end - time.monotonic()):
-            sock = key.fileobj
-            assert isinstance(sock, socket.socket)
+            sock = key.data
             try:
                 data = sock.recv(65536)
             except ConnectionResetError:
@@ -83,7 +82,7 @@ def still_open(sockets: list[socket.socket]) -> int:
 
 
 def test_a_normal_client_is_served_while_a_thousand_slow_ones_hang_on(
-    server: LiveServer, record_property: pytest.RecordProperty
+    server: LiveServer, record_property: Callable[[str, object], None]
 ) -> None:
     slow = open_sockets(server, SLOW_CLIENTS, PARTIAL)
     try:
