@@ -49,6 +49,7 @@ from nexigon_fake.wire.credentials import Credentials
 from nexigon_fake.wire.decoding import parse_json_body
 
 MAX_BODY_BYTES = 8 * 1024 * 1024
+OFFLOAD_BODY_BYTES = 256 * 1024  # bigger bodies are decoded and run off the event loop
 INVOKE_PREFIX = "/api/v1/actions/invoke/"
 MAX_SNAPSHOT_BYTES = 512 * 1024 * 1024  # whole fleets travel through PUT /_fake/state
 JSON = "application/json"
@@ -152,7 +153,10 @@ class _Invoke:
         except ActionError as error:  # refused before the hub saw it: journal it all the same
             self.hub.record_refused(action, body, error)
             raise
-        answer = self.hub.invoke_json(action, body, credentials)
+        if len(body) > OFFLOAD_BODY_BYTES:  # decoding it would stall every other client
+            answer = await asyncio.to_thread(self.hub.invoke_json, action, body, credentials)
+        else:
+            answer = self.hub.invoke_json(action, body, credentials)
         if answer.latency_secs > 0:
             await asyncio.sleep(answer.latency_secs)
         status = 200 if answer.error is None else answer.error.status

@@ -27,7 +27,7 @@ PARTIAL = b"POST /api/v1/actions/invoke/actor_GetActor HTTP/1.1\r\nHost: hub\r\n
 @pytest.fixture(scope="module")
 def server() -> Iterator[LiveServer]:
     live = start_server(
-        "--header-timeout", "1.5", "--body-timeout", "1", "--invoke-frame-timeout", "0.5"
+        "--header-timeout", "4", "--body-timeout", "1", "--invoke-frame-timeout", "0.5"
     )
     yield live
     stop_server(live)
@@ -102,7 +102,7 @@ def test_a_normal_client_is_served_while_a_thousand_slow_ones_hang_on(
         record_property("normal_call_max_ms", round(max(latencies) * 1000, 1))
         print(f"\n{held} slow clients held; normal calls max {max(latencies) * 1000:.1f} ms")
         assert held >= SLOW_CLIENTS * 0.95  # they were really there while we were served
-        assert max(latencies) < 1.0
+        assert max(latencies) < 3.0  # a bound against a hang on a busy machine; typically < 0.1
         # ...and the header deadline then frees every one of them.
         started = time.monotonic()
         assert closed_by_server(slow, DEADLINE_SECS) == SLOW_CLIENTS
