@@ -28,6 +28,7 @@ from nexigon_fake.toolkit.snapshot_format import (
     StoredCertificate,
     StoredDevice,
 )
+from nexigon_fake.toolkit.snapshot_integrity import check_integrity
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +152,7 @@ def restore(data: dict[str, Any] | bytes | str) -> Restored:
     check_records(snapshot)
     _fill(store, snapshot)
     check(store, snapshot)
+    check_integrity(store, snapshot)
     # Restoring does not drive (C31): what fell due waits for the next call or clock move.
     store.operations = OperationTables(snapshot.operations_origin or snapshot.clock.now)
     store.operations.rebuild(snapshot.operations, store.options.operation_tick_secs)
@@ -178,7 +180,8 @@ def _fill(store: Store, snapshot: Snapshot) -> None:
     store.certificates = {c.certificate_id: c.to_certificate() for c in snapshot.certificates}
     store.connections = {c.connection_id: c for c in snapshot.connections}
     store.repositories = {r.repository_id: r for r in snapshot.repositories}
-    store.users_by_email = {user.email: user.user_id for user in snapshot.users}
+    # Keyed as users_Create keys it: case-folded, so uniqueness survives a restore.
+    store.users_by_email = {user.email.lower(): user.user_id for user in snapshot.users}
     store.user_tokens_by_secret = {t.secret: t.token_id for t in snapshot.user_tokens}
     store.organization_tokens_by_secret = {
         t.secret: t.token_id for t in snapshot.organization_tokens
