@@ -15,6 +15,12 @@ UTC = dt.UTC
 
 DEFAULT_START = dt.datetime(2026, 5, 4, 7, 0, 0, tzinfo=UTC)
 
+# The instants a clock may show. Timestamps are written for years 0001-9999; the clock stops a
+# year short of the end so that what the hub derives from "now" (token expiry, leases,
+# operation deadlines) can still be written.
+EARLIEST = dt.datetime(1, 1, 1, tzinfo=UTC)
+LATEST = dt.datetime(9999, 1, 1, tzinfo=UTC)
+
 
 class ClockError(ValueError):
     """A clock was asked to do something it cannot (move a system clock, go naive)."""
@@ -23,7 +29,30 @@ class ClockError(ValueError):
 def _require_aware(instant: dt.datetime) -> dt.datetime:
     if instant.tzinfo is None:
         raise ClockError("clock instants must be timezone-aware")
-    return instant.astimezone(UTC)
+    try:
+        instant = instant.astimezone(UTC)
+    except OverflowError:
+        raise ClockError(_OUT_OF_RANGE) from None
+    if not EARLIEST <= instant <= LATEST:
+        raise ClockError(_OUT_OF_RANGE)
+    return instant
+
+
+_OUT_OF_RANGE = (
+    "the clock stays between 0001-01-01T00:00:00Z and 9999-01-01T00:00:00Z, "
+    "where every timestamp the hub writes is valid"
+)
+
+
+def _advanced(now: dt.datetime, seconds: float) -> dt.datetime:
+    """``now`` moved forward by ``seconds``, refused (nothing moved) when out of range."""
+    if not seconds >= 0:  # also refuses NaN
+        raise ClockError("a clock only moves forward; use set() to go back")
+    try:
+        moved = now + dt.timedelta(seconds=seconds)
+    except (OverflowError, ValueError):
+        raise ClockError(_OUT_OF_RANGE) from None
+    return _require_aware(moved)
 
 
 class Clock(Protocol):
@@ -48,9 +77,7 @@ class FrozenClock:
         return self._now
 
     def advance(self, seconds: float) -> dt.datetime:
-        if seconds < 0:
-            raise ClockError("a clock only moves forward; use set() to go back")
-        self._now = self._now + dt.timedelta(seconds=seconds)
+        self._now = _advanced(self._now, seconds)
         return self._now
 
     def set(self, instant: dt.datetime) -> dt.datetime:
@@ -72,14 +99,16 @@ class SystemClock:
         return dt.datetime.now(UTC) + self._offset
 
     def advance(self, seconds: float) -> dt.datetime:
-        if seconds < 0:
-            raise ClockError("a clock only moves forward; use set() to go back")
-        self._offset += dt.timedelta(seconds=seconds)
-        return self.now()
+        # Real time passing after the move has the year LATEST leaves before the end.
+        now = dt.datetime.now(UTC)
+        moved = _advanced(now + self._offset, seconds)
+        self._offset = moved - now
+        return moved
 
     def set(self, instant: dt.datetime) -> dt.datetime:
-        self._offset = _require_aware(instant) - dt.datetime.now(UTC)
-        return self.now()
+        now = dt.datetime.now(UTC)
+        self._offset = _require_aware(instant) - now
+        return now + self._offset
 
 
 class ObservedClock:
@@ -109,7 +138,11 @@ class ObservedClock:
 def format_timestamp(instant: dt.datetime) -> str:
     """RFC 3339 in UTC with ``Z``; the fraction only when not zero, trailing zeros trimmed."""
     instant = instant.astimezone(UTC)
-    text = instant.strftime("%Y-%m-%dT%H:%M:%S")
+    # Not strftime: its %Y leaves years below 1000 unpadded on glibc.
+    text = (
+        f"{instant.year:04d}-{instant.month:02d}-{instant.day:02d}"
+        f"T{instant.hour:02d}:{instant.minute:02d}:{instant.second:02d}"
+    )
     if instant.microsecond:
         text += "." + f"{instant.microsecond:06d}".rstrip("0")
     return text + "Z"
@@ -130,7 +163,9 @@ def parse_timestamp(text: str) -> dt.datetime:
 @functools.lru_cache(maxsize=4096)
 def minute_stamp(instant: dt.datetime) -> str:
     """``YYYYMMDD-HHMM`` in UTC, the stamp dated ids start with."""
-    return instant.astimezone(UTC).strftime("%Y%m%d-%H%M")
+    instant = instant.astimezone(UTC)
+    day = f"{instant.year:04d}{instant.month:02d}{instant.day:02d}"
+    return f"{day}-{instant.hour:02d}{instant.minute:02d}"
 
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=UTC)

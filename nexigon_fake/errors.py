@@ -317,3 +317,10 @@ MSG_GATE_MATCH_SUMMARY = "{matched} of {total} targets match ({percent}%, {thres
 MSG_GATE_ONE_ERROR = "; 1 evaluation error"
 MSG_GATE_ERRORS = "; {count} evaluation errors"
 MSG_GATE_NOT_BEFORE = "Not before {timestamp}"
+
+# Hardening (issue 18): the control plane off the network, connections that must not hang.
+MSG_CONTROL_TOKEN_REQUIRED = (
+    "The control plane requires the control token: send `X-Control-Token: <token>`."
+)
+MSG_NO_INVOKE_FRAME = "No Invoke frame within {secs}s."
+MSG_BODY_TIMEOUT = "Request body not received within {secs}s."

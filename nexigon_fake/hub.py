@@ -35,7 +35,7 @@ from nexigon_fake.state.store import Context, Options, Store
 from nexigon_fake.toolkit import snapshot
 from nexigon_fake.toolkit.faults import Faults
 from nexigon_fake.toolkit.fixture_loader import LoadedFixture, load_fixture
-from nexigon_fake.toolkit.journal import DEFAULT_JOURNAL_CAP, Journal
+from nexigon_fake.toolkit.journal import DEFAULT_JOURNAL_BYTES, DEFAULT_JOURNAL_CAP, Journal
 from nexigon_fake.toolkit.snapshot import Baseline, Restored
 from nexigon_fake.toolkit.snapshot_format import Snapshot
 from nexigon_fake.wire.actor import SystemActor
@@ -64,6 +64,7 @@ class HubConfig:
     task_lease_secs: int = 300
     head_audit_events: bool = True
     fleet_min_enrollment_interval_secs: int = 60
+    journal_bytes: int = DEFAULT_JOURNAL_BYTES
 
 
 class Hub:
@@ -87,6 +88,7 @@ class Hub:
         task_lease_secs: int = 300,
         head_audit_events: bool = True,
         fleet_min_enrollment_interval_secs: int = 60,
+        journal_bytes: int = DEFAULT_JOURNAL_BYTES,
     ) -> None:
         self.config = HubConfig(
             seed,
@@ -101,9 +103,10 @@ class Hub:
             task_lease_secs,
             head_audit_events,
             fleet_min_enrollment_interval_secs,
+            journal_bytes,
         )
         self.lock = threading.RLock()
-        self.journal = Journal(journal_cap, self.lock)
+        self.journal = Journal(journal_cap, self.lock, journal_bytes)
         self.faults: Faults = Faults(seed, self.lock)
         self.commands = Commands(self)  # handlers of simulated devices; not in snapshots
         self.agents = OperationAgents(self)  # simulated agents (D44); not in snapshots

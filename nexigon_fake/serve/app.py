@@ -30,9 +30,11 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from nexigon_fake.errors import (
+    MSG_BODY_TIMEOUT,
     MSG_BODY_TOO_LARGE,
     MSG_METHOD_NOT_ALLOWED,
     MSG_METHOD_NOT_ALLOWED_ON,
+    MSG_NO_INVOKE_FRAME,
     MSG_NOT_FOUND_ROUTE,
     MSG_UNEXPECTED_ERROR,
     ActionError,
@@ -41,17 +43,21 @@ from nexigon_fake.errors import (
 )
 from nexigon_fake.hub import Hub
 from nexigon_fake.serve import control
+from nexigon_fake.serve.guard import ControlGuard
 from nexigon_fake.serve.openapi import build_openapi
 from nexigon_fake.wire.credentials import Credentials
 from nexigon_fake.wire.decoding import parse_json_body
 
 MAX_BODY_BYTES = 8 * 1024 * 1024
+OFFLOAD_BODY_BYTES = 256 * 1024  # bigger bodies are decoded and run off the event loop
 INVOKE_PREFIX = "/api/v1/actions/invoke/"
 MAX_SNAPSHOT_BYTES = 512 * 1024 * 1024  # whole fleets travel through PUT /_fake/state
 JSON = "application/json"
 JSON_BYTES = JSON.encode()
 CLOSE_NORMAL = 1000
 CLOSE_REFUSED_BASE = 4000  # + the HTTP status the refusal would have over HTTP
+DEFAULT_BODY_TIMEOUT_SECS = 30.0  # from a body's first byte to its last
+DEFAULT_INVOKE_FRAME_TIMEOUT_SECS = 10.0  # a command socket waits no longer for its Invoke
 MAX_CLOSE_REASON_BYTES = 123  # RFC 6455: a control frame's payload is at most 125 bytes
 Endpoint = Callable[[Request], Awaitable[Response]]
 
@@ -64,27 +70,43 @@ def _error(error: ActionError) -> Response:
     return _json(error.to_wire(), error.status)
 
 
-async def _receive_body(receive: Receive, declared: str | None, limit: int) -> bytes:
-    """The body, refused past ``limit`` bytes (declared or counted) without reading it all."""
+async def _receive_body(
+    receive: Receive,
+    declared: str | None,
+    limit: int,
+    timeout_secs: float = DEFAULT_BODY_TIMEOUT_SECS,
+) -> bytes:
+    """The body, refused past ``limit`` bytes (declared or counted) without reading it all,
+    and past ``timeout_secs`` (a client trickling a body holds no slot for ever)."""
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise InvalidError(MSG_BODY_TOO_LARGE.format(limit=limit), status=413)
     chunks: list[bytes] = []
     size = 0
-    while True:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            raise ClientDisconnect()
-        chunk: bytes = message.get("body", b"")
-        size += len(chunk)
-        if size > limit:
-            raise InvalidError(MSG_BODY_TOO_LARGE.format(limit=limit), status=413)
-        chunks.append(chunk)
-        if not message.get("more_body", False):
-            return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    try:
+        async with asyncio.timeout(timeout_secs):
+            while True:
+                message = await receive()
+                if message["type"] == "http.disconnect":
+                    raise ClientDisconnect()
+                chunk: bytes = message.get("body", b"")
+                size += len(chunk)
+                if size > limit:
+                    raise InvalidError(MSG_BODY_TOO_LARGE.format(limit=limit), status=413)
+                chunks.append(chunk)
+                if not message.get("more_body", False):
+                    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    except TimeoutError:
+        raise InvalidError(MSG_BODY_TIMEOUT.format(secs=f"{timeout_secs:g}"), status=408) from None
+
+
+def _body_timeout(scope: Scope) -> float:
+    timeout: float = getattr(scope.get("app"), "body_timeout_secs", DEFAULT_BODY_TIMEOUT_SECS)
+    return timeout
 
 
 async def _read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
-    return await _receive_body(request.receive, request.headers.get("content-length"), limit)
+    declared = request.headers.get("content-length")
+    return await _receive_body(request.receive, declared, limit, _body_timeout(request.scope))
 
 
 async def _read_object(request: Request, limit: int = MAX_BODY_BYTES) -> dict[str, Any]:
@@ -125,12 +147,16 @@ class _Invoke:
         headers = _invoke_headers(scope)
         body = b""
         try:
-            body = await _receive_body(receive, headers.get(b"content-length"), MAX_BODY_BYTES)
+            declared, timeout = headers.get(b"content-length"), _body_timeout(scope)
+            body = await _receive_body(receive, declared, MAX_BODY_BYTES, timeout)
             credentials = _credentials(headers)
         except ActionError as error:  # refused before the hub saw it: journal it all the same
             self.hub.record_refused(action, body, error)
             raise
-        answer = self.hub.invoke_json(action, body, credentials)
+        if len(body) > OFFLOAD_BODY_BYTES:  # decoding it would stall every other client
+            answer = await asyncio.to_thread(self.hub.invoke_json, action, body, credentials)
+        else:
+            answer = self.hub.invoke_json(action, body, credentials)
         if answer.latency_secs > 0:
             await asyncio.sleep(answer.latency_secs)
         status = 200 if answer.error is None else answer.error.status
@@ -161,9 +187,12 @@ class _App(Starlette):
     Starlette's middleware costs about a fifth of a call. Once middleware is added to the
     app, every request goes through it."""
 
-    def __init__(self, invoke: _Invoke, **settings: Any) -> None:
+    def __init__(
+        self, invoke: _Invoke, body_timeout_secs: float = DEFAULT_BODY_TIMEOUT_SECS, **settings: Any
+    ) -> None:
         super().__init__(**settings)
         self._invoke = invoke
+        self.body_timeout_secs = body_timeout_secs
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (
@@ -206,14 +235,32 @@ def _openapi_body() -> bytes:
     return msgspec.json.encode(build_openapi(_package_version()))
 
 
-def create_app(hub: Hub | None = None) -> Starlette:
-    """An ASGI app serving ``hub`` (a fresh default hub if none is given)."""
+def create_app(
+    hub: Hub | None = None,
+    *,
+    control_token: str | None = None,
+    invoke_frame_timeout_secs: float = DEFAULT_INVOKE_FRAME_TIMEOUT_SECS,
+    body_timeout_secs: float = DEFAULT_BODY_TIMEOUT_SECS,
+) -> Starlette:
+    """An ASGI app serving ``hub`` (a fresh default hub if none is given).
+
+    With a ``control_token``, ``/_fake/*`` answers only callers presenting it (``guard``).
+    """
     served = hub if hub is not None else Hub()
+    guard = ControlGuard(control_token)
 
     async def command(websocket: WebSocket) -> None:
         """One command invocation: an Invoke frame in; Log frames and a Done frame out."""
         await websocket.accept()
-        message = await websocket.receive()
+        try:
+            message = await asyncio.wait_for(websocket.receive(), invoke_frame_timeout_secs)
+        except TimeoutError:
+            late = InvalidError(
+                MSG_NO_INVOKE_FRAME.format(secs=f"{invoke_frame_timeout_secs:g}"), status=408
+            )
+            served.commands.record_refused(websocket.path_params["device_id"], b"", late)
+            await _close(websocket, CLOSE_REFUSED_BASE + late.status, _close_reason(late))
+            return
         if message["type"] != "websocket.receive":
             return  # the caller hung up before sending its Invoke frame
         text, data = message.get("text"), message.get("bytes")
@@ -252,20 +299,38 @@ def create_app(hub: Hub | None = None) -> Starlette:
         await send(done)
         await _close(websocket, CLOSE_NORMAL)
 
+    def answering_bugs(endpoint: Endpoint) -> Endpoint:
+        """A bug answers 500 with the D1 body as an ``ActionError`` does: Starlette's last-resort
+        handler would answer too, but re-raise, and the server then drops the connection."""
+
+        async def answered(request: Request) -> Response:
+            try:
+                return await endpoint(request)
+            except (ActionError, HTTPException, ClientDisconnect):
+                raise
+            except Exception as bug:
+                raise InternalError(MSG_UNEXPECTED_ERROR.format(error=bug)) from bug
+
+        return answered
+
     async def openapi(request: Request) -> Response:
         return Response(_openapi_body(), media_type=JSON)
 
     async def health(request: Request) -> Response:
-        return _json(control.describe(served))
+        described = control.describe(served)
+        if not guard.admits(request.scope):
+            del described["adminToken"]
+        return _json(described)
 
     def no_query(endpoint: Endpoint) -> Endpoint:
         """Control endpoints take no query parameters: any is Invalid rather than ignored."""
 
         async def checked(request: Request) -> Response:
+            guard.check(request.scope)
             control.query_parameters(request.query_params.multi_items(), ())
             return await endpoint(request)
 
-        return checked
+        return answering_bugs(checked)
 
     async def reset(request: Request) -> Response:
         return _json(control.reset(served, await _read_object(request)))
@@ -282,6 +347,7 @@ def create_app(hub: Hub | None = None) -> Starlette:
         return _json(control.restore(served, parse_json_body(body)))
 
     async def journal(request: Request) -> Response:
+        guard.check(request.scope)
         allowed = ("action",) if request.method == "GET" else ()
         query = control.query_parameters(request.query_params.multi_items(), allowed)
         if request.method == "GET":
@@ -320,15 +386,16 @@ def create_app(hub: Hub | None = None) -> Starlette:
     invoke = _Invoke(served)
     return _App(
         invoke,
+        body_timeout_secs,
         routes=[
             Route(INVOKE_PREFIX + "{action}", invoke, methods=methods),
-            Route("/api/v1/openapi.json", openapi, methods=["GET"]),
+            Route("/api/v1/openapi.json", answering_bugs(openapi), methods=["GET"]),
             WebSocketRoute("/api/v1/connect/command/{device_id}", command),
             Route("/_fake/health", no_query(health), methods=["GET"]),
             Route("/_fake/reset", no_query(reset), methods=["POST"]),
             Route("/_fake/clock", no_query(clock), methods=["GET", "POST"]),
             Route("/_fake/state", no_query(state), methods=["GET", "PUT"]),
-            Route("/_fake/journal", journal, methods=["GET", "DELETE"]),
+            Route("/_fake/journal", answering_bugs(journal), methods=["GET", "DELETE"]),
             Route("/_fake/faults", no_query(faults), methods=["GET", "POST", "DELETE"]),
             Route("/_fake/fixture", no_query(fixture), methods=["GET", "POST"]),
         ],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import resource
 import socket
 import sys
 from collections.abc import Awaitable, Callable, Iterator, Sequence
@@ -15,9 +16,15 @@ import uvicorn
 from nexigon_fake.clock import parse_timestamp
 from nexigon_fake.errors import ActionError
 from nexigon_fake.hub import Hub
-from nexigon_fake.serve.app import create_app
+from nexigon_fake.serve.app import (
+    DEFAULT_BODY_TIMEOUT_SECS,
+    DEFAULT_INVOKE_FRAME_TIMEOUT_SECS,
+    create_app,
+)
+from nexigon_fake.serve.connections import DEFAULT_HEADER_TIMEOUT_SECS, header_deadline_protocol
+from nexigon_fake.serve.guard import generate_control_token, is_loopback
 from nexigon_fake.simulation import load_profile, start_fleet
-from nexigon_fake.toolkit.journal import DEFAULT_JOURNAL_CAP
+from nexigon_fake.toolkit.journal import DEFAULT_JOURNAL_BYTES, DEFAULT_JOURNAL_CAP
 
 
 def _timestamp(text: str) -> object:
@@ -85,6 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="DeviceProfile JSON of the simulated devices (see the README)",
     )
     serve.add_argument("--log-level", default="warning", help="uvicorn log level")
+    add_hardening_options(serve)
     return parser
 
 
@@ -102,6 +110,84 @@ async def drive_every(
     while True:
         await sleep(secs)
         hub.drive()
+
+
+def add_hardening_options(serve: argparse.ArgumentParser) -> None:
+    """Bounds on what a long-running server keeps and waits for (issue 18)."""
+    serve.add_argument(
+        "--journal-bytes",
+        type=_non_negative,
+        default=DEFAULT_JOURNAL_BYTES,
+        help=f"most bytes the journal's entries take (default {DEFAULT_JOURNAL_BYTES})",
+    )
+    serve.add_argument(
+        "--control-token",
+        default=None,
+        help="token /_fake/* requires in X-Control-Token; generated and printed when the host "
+        "is not loopback and none is given (on loopback the control plane is open without one)",
+    )
+    seconds = (
+        ("--header-timeout", DEFAULT_HEADER_TIMEOUT_SECS, "for a request's headers to arrive"),
+        ("--body-timeout", DEFAULT_BODY_TIMEOUT_SECS, "for a request's body to arrive"),
+        ("--idle-timeout", DEFAULT_IDLE_TIMEOUT_SECS, "an idle keep-alive connection stays open"),
+        ("--invoke-frame-timeout", DEFAULT_INVOKE_FRAME_TIMEOUT_SECS, "for a command's Invoke"),
+    )
+    for flag, default, what in seconds:
+        serve.add_argument(
+            flag, type=_positive_secs, default=default, help=f"seconds {what} (default {default:g})"
+        )
+    serve.add_argument(
+        "--limit-concurrency",
+        type=_non_negative,
+        default=DEFAULT_LIMIT_CONCURRENCY,
+        help="connections and requests at once before new ones get 503 "
+        f"(default {DEFAULT_LIMIT_CONCURRENCY}; 0: no limit)",
+    )
+
+
+DEFAULT_IDLE_TIMEOUT_SECS = 5.0
+DEFAULT_LIMIT_CONCURRENCY = 4096
+
+
+def _positive_secs(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 < value < 1e6:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1e6 seconds, not {text}")
+    return value
+
+
+def _control_token(args: argparse.Namespace) -> str | None:
+    """The control token to require: given, or generated off loopback (issue 18, item 7)."""
+    if args.control_token is not None:
+        return str(args.control_token)
+    return None if is_loopback(args.host) else generate_control_token()
+
+
+def announce_control(host: str, control_token: str | None) -> None:
+    """Print the control token, and warn when the hub is reachable beyond this machine."""
+    if control_token is not None:
+        print(f"control token: {control_token}", flush=True)
+    if not is_loopback(host):
+        print(
+            f"nexigon-fake: warning: serving on {host}, which is not loopback: anyone who "
+            "can reach the port can call the hub; /_fake/* requires the control token "
+            "(X-Control-Token), and with it GET /_fake/state shows every secret",
+            file=sys.stderr,
+            flush=True,
+        )
+
+
+def _raise_file_limit() -> None:
+    """Many idle clients must not exhaust a low soft descriptor limit while the hard one allows
+    more."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = 65536 if hard == resource.RLIM_INFINITY else min(hard, 65536)
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
 
 
 def _non_negative(text: str) -> int:
@@ -125,6 +211,7 @@ def serve(args: argparse.Namespace) -> int:
             domain=args.domain,
             journal_cap=args.journal_cap,
             fixture=args.fixture,
+            journal_bytes=args.journal_bytes,
         )
         profile = load_profile(args.profile) if args.profile is not None else None
     except ActionError as error:  # a bad fixture: say which file and where, then stop
@@ -151,6 +238,25 @@ def serve(args: argparse.Namespace) -> int:
         fleet = start_fleet(hub, count=args.simulate, profile=profile)
         print(f"simulated devices: {len(fleet)} in project {fleet.project_id}", flush=True)
     config = uvicorn.Config(create_app(hub), log_level=args.log_level, lifespan="off")
+
+    control_token = _control_token(args)
+    announce_control(args.host, control_token)
+    _raise_file_limit()
+    app = create_app(
+        hub,
+        control_token=control_token,
+        invoke_frame_timeout_secs=args.invoke_frame_timeout,
+        body_timeout_secs=args.body_timeout,
+    )
+    config = uvicorn.Config(
+        app,
+        log_level=args.log_level,
+        lifespan="off",
+        http=header_deadline_protocol(args.header_timeout),
+        timeout_keep_alive=max(1, round(args.idle_timeout)),
+        limit_concurrency=args.limit_concurrency or None,
+        backlog=2048,
+    )
     server = _Server(config)
     asyncio.run(_serve_and_drive(server, sock, hub, driven=not args.frozen_clock))
     return 0

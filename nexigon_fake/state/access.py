@@ -152,6 +152,12 @@ def check(store: Store, actor: Actor, action: str, rule: Rule, target: Target) -
         if rule.level == "user_or_token" and isinstance(actor, DeviceActor | ClusterNodeActor):
             raise _forbidden(actor, action, " (users and organization API tokens only)")
         return
+    # An actor that may not call the action at all is told so before anything is looked up,
+    # so the answer is the same whether the entity exists or not (no existence oracle, D1).
+    if isinstance(actor, DeviceActor) and not rule.device_may:
+        raise _forbidden(actor, action, " (devices may not)")
+    if isinstance(actor, ClusterNodeActor) and rule.level != "connection_manager":
+        raise _forbidden(actor, action)
     if target.missing is not None:
         raise target.missing
     if rule.scope in ("user", "user_token"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from nexigon_fake.clock import parse_timestamp, to_micros
 from nexigon_fake.state.storage.event_log import EventLog
 from nexigon_fake.state.store import Context
 from nexigon_fake.wire.common import Empty
@@ -19,6 +20,8 @@ def publish_events(ctx: Context, request: PublishDeviceEventsAction) -> Empty:
     store = ctx.store
     device = store.device(request.device_id)
     received_at = store.now()
+    for event in request.events:  # everything that could refuse an event, before any is kept
+        to_micros(parse_timestamp(event.emitted_at))
     log = device.events
     if log is None:
         log = device.events = EventLog()

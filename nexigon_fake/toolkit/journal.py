@@ -1,17 +1,21 @@
 """The journal: every invocation a hub answered, for tests to assert on what their code called.
 
 Entries keep the raw JSON of input and output and decode it only when read, so recording costs
-a call next to nothing. The journal is bounded: past its cap the oldest entries are dropped
-(and counted), so a long-running server cannot grow without limit.
+a call next to nothing. The journal is bounded twice: past its entry cap or its byte budget the
+oldest entries are dropped (and counted), and a body over ``body_limit`` bytes is kept as a
+prefix with its size and SHA-256, so a long-running server cannot grow without limit whatever
+it is sent. A body that cannot be decoded (cut, not JSON, nested too deep) reads back as a
+marked raw value (``raw_value``), never an exception.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import threading
 from collections import deque
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import msgspec
@@ -20,8 +24,54 @@ from nexigon_fake.clock import format_timestamp
 from nexigon_fake.wire.actor import Actor
 
 DEFAULT_JOURNAL_CAP = 10_000
+DEFAULT_JOURNAL_BYTES = 64 * 1024 * 1024  # what the kept bodies (and entries) may take in all
+DEFAULT_BODY_LIMIT = 256 * 1024  # bodies up to this size are kept whole
+KEPT_PREFIX_BYTES = 4 * 1024  # of a bigger body, only this much is kept
+ENTRY_OVERHEAD_BYTES = 256  # what an entry costs besides its bodies, for the budget
+RAW_MARKER = "$raw"
 
 _MISSING = object()
+
+
+@dataclass(frozen=True, slots=True)
+class Cut:
+    """What is known of a body kept only in part: its whole size and digest."""
+
+    size: int
+    sha256: str
+
+
+def raw_value(body: bytes, reason: str, cut: Cut | None = None) -> dict[str, Any]:
+    """A body that does not decode, as JSON data a test can still look at."""
+    return {
+        RAW_MARKER: body.decode("utf-8", "replace"),
+        "size": len(body) if cut is None else cut.size,
+        "sha256": hashlib.sha256(body).hexdigest() if cut is None else cut.sha256,
+        "truncated": cut is not None,
+        "reason": reason,
+    }
+
+
+def is_raw_value(value: Any) -> bool:
+    return isinstance(value, dict) and RAW_MARKER in value and "reason" in value
+
+
+def _decode(body: bytes, cut: Cut | None) -> Any:
+    if cut is not None:
+        return raw_value(body, f"only the first {len(body)} of {cut.size} bytes were kept", cut)
+    try:
+        return msgspec.json.decode(body)
+    except msgspec.DecodeError as error:
+        return raw_value(body, f"not JSON: {error}")
+    except Exception as error:  # e.g. RecursionError: nested too deep to read back
+        return raw_value(body, f"cannot be decoded: {type(error).__name__}: {error}")
+
+
+def _keep(body: bytes, limit: int) -> tuple[bytes, Cut | None]:
+    """``body`` as the journal keeps it: whole up to ``limit``, else a prefix and a digest."""
+    if len(body) <= limit:
+        return body, None
+    return body[:KEPT_PREFIX_BYTES], Cut(len(body), hashlib.sha256(body).hexdigest())
 
 
 def camel_case(name: str) -> str:
@@ -42,25 +92,26 @@ class JournalEntry:
     status: int
     output_json: bytes
     fault_injected: bool = False
-    _input: Any = field(default=_MISSING, repr=False)
-    _output: Any = field(default=_MISSING, repr=False)
+    input_cut: Cut | None = None
+    output_cut: Cut | None = None
 
+    # Decoded on every read, never cached: decoded JSON takes several times the memory of its
+    # bytes, and the byte budget could not bound a journal whose entries had all been read.
     @property
     def input(self) -> Any:
-        """The request body as JSON data (``None`` when it was not valid JSON)."""
-        if self._input is _MISSING:
-            try:
-                self._input = msgspec.json.decode(self.input_json)
-            except msgspec.DecodeError:
-                self._input = None
-        return self._input
+        """The request body as JSON data, or a marked raw value (``raw_value``) when it was
+        not JSON, nested too deep, or too big to keep whole."""
+        return _decode(self.input_json, self.input_cut)
 
     @property
     def output(self) -> Any:
         """The answer as JSON data: the action's output, or ``{"kind", "message"}``."""
-        if self._output is _MISSING:
-            self._output = msgspec.json.decode(self.output_json)
-        return self._output
+        return _decode(self.output_json, self.output_cut)
+
+    @property
+    def kept_bytes(self) -> int:
+        """What this entry counts against the journal's byte budget."""
+        return len(self.input_json) + len(self.output_json) + ENTRY_OVERHEAD_BYTES
 
     @property
     def ok(self) -> bool:
@@ -69,7 +120,7 @@ class JournalEntry:
     def matches(self, where: Mapping[str, Any]) -> bool:
         """True when every ``where`` field (snake_case or camelCase) equals the input's."""
         data = self.input
-        if not isinstance(data, dict):
+        if not isinstance(data, dict) or is_raw_value(data):
             return not where
         for name, expected in where.items():
             key = name if name in data else camel_case(name)
@@ -91,16 +142,27 @@ class JournalEntry:
 
 
 class Journal:
-    """The last ``cap`` invocations of one hub, oldest first."""
+    """The last ``cap`` invocations of one hub that fit in ``budget`` bytes, oldest first."""
 
-    def __init__(self, cap: int = DEFAULT_JOURNAL_CAP, lock: threading.RLock | None = None):
+    def __init__(
+        self,
+        cap: int = DEFAULT_JOURNAL_CAP,
+        lock: threading.RLock | None = None,
+        budget: int = DEFAULT_JOURNAL_BYTES,
+        body_limit: int = DEFAULT_BODY_LIMIT,
+    ):
         if cap < 0:
             raise ValueError("the journal cap must be zero or positive")
+        if budget < 0 or body_limit < 0:
+            raise ValueError("the journal's byte budget and body limit must be zero or positive")
         self.cap = cap
+        self.budget = budget
+        self.body_limit = body_limit
         self._lock = lock if lock is not None else threading.RLock()
         self._entries: deque[JournalEntry] = deque(maxlen=cap)
         self._sequence = 0
         self.dropped = 0
+        self.kept_bytes = 0  # what the entries count against the budget
 
     def record(
         self,
@@ -112,31 +174,43 @@ class Journal:
         output_json: bytes,
         fault_injected: bool = False,
     ) -> None:
+        input_kept, input_cut = _keep(input_json, self.body_limit)
+        output_kept, output_cut = _keep(output_json, self.body_limit)
         with self._lock:
             self._sequence += 1
-            if self.cap == 0:
+            entry = JournalEntry(
+                self._sequence,
+                time,
+                action,
+                actor,
+                input_kept,
+                status,
+                output_kept,
+                fault_injected,
+                input_cut,
+                output_cut,
+            )
+            entries = self._entries
+            if self.cap == 0 or entry.kept_bytes > self.budget:
                 self.dropped += 1
                 return
-            if len(self._entries) == self.cap:
-                self.dropped += 1
-            self._entries.append(
-                JournalEntry(
-                    self._sequence,
-                    time,
-                    action,
-                    actor,
-                    input_json,
-                    status,
-                    output_json,
-                    fault_injected,
-                )
-            )
+            if len(entries) == self.cap:
+                self._drop_oldest()
+            while entries and self.kept_bytes + entry.kept_bytes > self.budget:
+                self._drop_oldest()
+            entries.append(entry)
+            self.kept_bytes += entry.kept_bytes
+
+    def _drop_oldest(self) -> None:
+        self.kept_bytes -= self._entries.popleft().kept_bytes
+        self.dropped += 1
 
     def clear(self) -> None:
         """Forget every entry (sequence numbers keep counting)."""
         with self._lock:
             self._entries.clear()
             self.dropped = 0
+            self.kept_bytes = 0
 
     def reset(self) -> None:
         """Empty, as a new hub's journal (sequence numbers start again at 1)."""
@@ -144,6 +218,7 @@ class Journal:
             self._entries.clear()
             self._sequence = 0
             self.dropped = 0
+            self.kept_bytes = 0
 
     def entries(self) -> list[JournalEntry]:
         with self._lock:
@@ -225,6 +300,8 @@ class Journal:
     def to_json(self, action: str | None = None) -> dict[str, Any]:
         return {
             "cap": self.cap,
+            "budgetBytes": self.budget,
+            "keptBytes": self.kept_bytes,
             "dropped": self.dropped,
             "entries": [entry.to_json() for entry in self.calls(action)],
         }

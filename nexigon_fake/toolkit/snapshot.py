@@ -14,7 +14,7 @@ from typing import Any
 
 import msgspec
 
-from nexigon_fake.clock import Clock, FrozenClock, SystemClock
+from nexigon_fake.clock import Clock, ClockError, FrozenClock, SystemClock
 from nexigon_fake.errors import InvalidError
 from nexigon_fake.ids import IdSource
 from nexigon_fake.state.fleet_operation_records import FleetOperationTables
@@ -29,6 +29,7 @@ from nexigon_fake.toolkit.snapshot_format import (
     StoredCertificate,
     StoredDevice,
 )
+from nexigon_fake.toolkit.snapshot_integrity import check_integrity
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,10 +134,14 @@ def restore(data: dict[str, Any] | bytes | str) -> Restored:
     clock: Clock
     if snapshot.clock.now.tzinfo is None:
         raise InvalidError(MSG_BAD_SNAPSHOT.format(detail="`clock.now` has no offset"))
-    if snapshot.clock.frozen:
-        clock = FrozenClock(snapshot.clock.now)
-    else:
-        clock = SystemClock(snapshot.clock.now)
+    try:
+        clock = (
+            FrozenClock(snapshot.clock.now)
+            if snapshot.clock.frozen
+            else SystemClock(snapshot.clock.now)
+        )
+    except ClockError as error:
+        raise InvalidError(MSG_BAD_SNAPSHOT.format(detail=f"`clock.now`: {error}")) from None
     ids = IdSource(snapshot.seed)
     fixture = None
     if snapshot.fixture is not None:
@@ -154,6 +159,7 @@ def restore(data: dict[str, Any] | bytes | str) -> Restored:
     check_records(snapshot)
     _fill(store, snapshot)
     check(store, snapshot)
+    check_integrity(store, snapshot)
     # Restoring does not drive (C31): what fell due waits for the next call or clock move.
     store.operations = OperationTables(snapshot.operations_origin or snapshot.clock.now)
     store.operations.rebuild(snapshot.operations, store.options.operation_tick_secs)
@@ -190,7 +196,8 @@ def _fill(store: Store, snapshot: Snapshot) -> None:
     store.certificates = {c.certificate_id: c.to_certificate() for c in snapshot.certificates}
     store.connections = {c.connection_id: c for c in snapshot.connections}
     store.repositories = {r.repository_id: r for r in snapshot.repositories}
-    store.users_by_email = {user.email: user.user_id for user in snapshot.users}
+    # Keyed as users_Create keys it: case-folded, so uniqueness survives a restore.
+    store.users_by_email = {user.email.lower(): user.user_id for user in snapshot.users}
     store.user_tokens_by_secret = {t.secret: t.token_id for t in snapshot.user_tokens}
     store.organization_tokens_by_secret = {
         t.secret: t.token_id for t in snapshot.organization_tokens

@@ -215,7 +215,13 @@ def test_the_journal_filters_by_action_and_clears(http: httpx.Client, nexigon_hu
     assert get(http, "/_fake/journal?action=devices_Delete")["entries"] == []
     cleared = http.delete("/_fake/journal")
     assert cleared.status_code == 200
-    assert cleared.json() == {"cap": 10_000, "dropped": 0, "entries": []}
+    assert cleared.json() == {
+        "cap": 10_000,
+        "budgetBytes": 64 * 1024 * 1024,
+        "keptBytes": 0,
+        "dropped": 0,
+        "entries": [],
+    }
     assert len(nexigon_hub.journal) == 0
     ok(http, "projects_Query")
     assert [e["sequence"] for e in get(http, "/_fake/journal")["entries"]] == [4]

@@ -133,7 +133,8 @@ def test_a_body_that_is_not_json_is_kept_raw(hub: Hub) -> None:
     assert answer.error is not None and answer.error.status == 400
     entry = last(hub)
     assert entry.input_json == b"{nope"
-    assert entry.input is None
+    assert entry.input["$raw"] == "{nope" and entry.input["truncated"] is False
+    assert entry.input["reason"].startswith("not JSON")
     assert entry.output["kind"] == "Invalid"
     assert "not valid JSON" in entry.output["message"]
 
