@@ -1,0 +1,246 @@
+"""Hooks: run a callable just before or just after an action, so a test can make something
+else happen in between its own calls (a concurrent write between a read and a write).
+
+A hook names an action (or ``*``), optionally filters calls by input fields (``where``, as
+the journal does) and bounds its firings (``times``). It is called with a ``HookCall`` and may
+call the hub: the hub's lock is re-entrant, and calls made from inside a hook fire no hooks,
+so a hook cannot re-trigger itself. Before-hooks run after a call is authorized, just before
+its handler; after-hooks run once a call succeeded and was journaled. A hook that raises an
+``ActionError`` makes the call answer it; any other exception answers ``Internal`` (500)
+with the exception as its cause. Before-hooks that raise leave the handler unrun; an
+after-hook's call has already changed the hub.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import msgspec
+
+from nexigon_fake.errors import (
+    MSG_HOOK_COMMAND,
+    MSG_HOOK_NOT_CALLABLE,
+    MSG_HOOK_RAISED,
+    MSG_HOOK_TIMES,
+    MSG_HOOK_WHEN,
+    MSG_HOOKS_FULL,
+    MSG_UNFIRED,
+    ActionError,
+    InternalError,
+    InvalidError,
+)
+from nexigon_fake.toolkit.action_names import (
+    COMMAND_ACTION,
+    EVERY_ACTION,
+    check_action,
+    check_where,
+)
+from nexigon_fake.toolkit.journal import input_matches
+
+When = Literal["before", "after"]
+MAX_HOOKS = 1_000  # armed at once: memory stays bounded whatever a client arms
+
+
+@dataclass(frozen=True, slots=True)
+class HookCall:
+    """What a hook is told of the call it runs around: ``output`` is ``None`` before it."""
+
+    action: str
+    input: Any
+    output: Any = None
+
+
+@dataclass(slots=True)
+class Hook:
+    """An armed hook: ``when`` it runs around ``action`` (``*``: every action), for calls whose
+    input has the ``where`` fields; ``remaining`` firings left (``None``: unlimited), ``fired``
+    so far; ``description`` says what it does (the callable's name, or the call it makes)."""
+
+    hook_id: int
+    when: When
+    action: str
+    fn: Callable[[HookCall], object]
+    times: int | None
+    remaining: int | None
+    where: dict[str, Any]
+    description: str
+    fired: int = 0
+
+    def describe(self) -> str:
+        where = f" where {self.where!r}" if self.where else ""
+        counted = "" if self.times is None else f" of {self.times}"
+        return (
+            f"hook #{self.hook_id} {self.when} `{self.action}`{where}: {self.description} "
+            f"(fired {self.fired}{counted} time(s))"
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.hook_id,
+            "when": self.when,
+            "action": self.action,
+            "where": self.where,
+            "times": self.times,
+            "remaining": self.remaining,
+            "fired": self.fired,
+            "description": self.description,
+        }
+
+
+@dataclass(slots=True)
+class Hooks:
+    """The armed hooks of one hub. They are not state: ``restore`` keeps them, ``reset``
+    clears them (as it does faults), and no snapshot holds them."""
+
+    lock: threading.RLock = field(default_factory=threading.RLock)
+    _hooks: list[Hook] = field(default_factory=list)
+    _next_id: int = 0
+    _depth: int = 0  # > 0 while a hook runs: its own calls fire no hooks
+
+    def before(
+        self,
+        action: str,
+        fn: Callable[[HookCall], object],
+        *,
+        times: int | None = None,
+        where: Mapping[str, Any] | None = None,
+    ) -> Hook:
+        """Run ``fn(call)`` just before each matching call's handler; see the module docstring."""
+        return self.add("before", action, fn, times=times, where=where)
+
+    def after(
+        self,
+        action: str,
+        fn: Callable[[HookCall], object],
+        *,
+        times: int | None = None,
+        where: Mapping[str, Any] | None = None,
+    ) -> Hook:
+        """Run ``fn(call)`` just after each matching call succeeded."""
+        return self.add("after", action, fn, times=times, where=where)
+
+    def add(
+        self,
+        when: str,
+        action: str,
+        fn: Callable[[HookCall], object],
+        *,
+        times: int | None = None,
+        where: Mapping[str, Any] | None = None,
+        description: str | None = None,
+    ) -> Hook:
+        """Arm a hook; bad arguments are ``InvalidError`` and arm nothing."""
+        if when not in ("before", "after"):
+            raise InvalidError(MSG_HOOK_WHEN.format(got=when))
+        if action == COMMAND_ACTION:
+            raise InvalidError(MSG_HOOK_COMMAND)
+        check_action(action, commands=False, every=True)
+        if not callable(fn):
+            raise InvalidError(MSG_HOOK_NOT_CALLABLE.format(got=type(fn).__name__))
+        if times is not None and (
+            not isinstance(times, int) or isinstance(times, bool) or times < 1
+        ):
+            raise InvalidError(MSG_HOOK_TIMES.format(got=times))
+        check_where(action, where)
+        name = getattr(fn, "__qualname__", None) or repr(fn)
+        with self.lock:
+            if len(self._hooks) >= MAX_HOOKS:
+                raise InvalidError(MSG_HOOKS_FULL.format(limit=MAX_HOOKS))
+            self._next_id += 1
+            hook = Hook(
+                self._next_id,
+                "before" if when == "before" else "after",
+                action,
+                fn,
+                times,
+                times,
+                dict(where or {}),
+                description or f"calls {name}",
+            )
+            self._hooks.append(hook)
+        return hook
+
+    def remove(self, hook: Hook) -> None:
+        """Disarm one hook (disarming one that is no longer armed does nothing)."""
+        with self.lock:
+            if hook in self._hooks:
+                self._hooks.remove(hook)
+
+    def clear(self) -> None:
+        with self.lock:
+            self._hooks.clear()
+
+    def reset(self) -> None:
+        """Disarm everything, as a new hub's hooks (ids start again at 1)."""
+        with self.lock:
+            self._hooks.clear()
+            self._next_id = 0
+
+    def active(self) -> list[Hook]:
+        with self.lock:
+            return list(self._hooks)
+
+    def __len__(self) -> int:
+        return len(self._hooks)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"hooks": [hook.to_json() for hook in self.active()]}
+
+    def unfired(self) -> list[Hook]:
+        """Armed hooks that have not fired as armed: fewer than their ``times``, or never."""
+        with self.lock:
+            return [hook for hook in self._hooks if hook.remaining is not None or not hook.fired]
+
+    def assert_all_fired(self) -> None:
+        """Fail (``AssertionError``) naming each armed hook that has not fired as armed."""
+        unfired = self.unfired()
+        if unfired:
+            lines = "\n".join(f"  {hook.describe()}" for hook in unfired)
+            raise AssertionError(
+                MSG_UNFIRED.format(count=len(unfired), what="hook(s)", lines=lines)
+            )
+
+    def run(self, when: When, action: str, input_json: bytes, output_json: bytes = b"") -> None:
+        """Fire the hooks due for this call, in the order they were armed (under the hub's
+        lock). Raises what a hook raised, as the module docstring says."""
+        if not self._hooks or self._depth:
+            return
+        with self.lock:
+            call = HookCall(action, msgspec.json.decode(input_json) if input_json else None)
+            due = [hook for hook in self._hooks if _matches(hook, when, action, call.input)]
+            if not due:
+                return
+            if when == "after":
+                call = HookCall(action, call.input, msgspec.json.decode(output_json))
+            for hook in due:
+                hook.fired += 1
+                if hook.remaining is not None:
+                    hook.remaining -= 1
+                    if hook.remaining == 0:
+                        self._hooks.remove(hook)
+            self._depth += 1
+            try:
+                for hook in due:
+                    _call(hook, call)
+            finally:
+                self._depth -= 1
+
+
+def _matches(hook: Hook, when: When, action: str, data: Any) -> bool:
+    return (
+        hook.when == when
+        and hook.action in (action, EVERY_ACTION)
+        and (not hook.where or input_matches(data, hook.where))
+    )
+
+
+def _call(hook: Hook, call: HookCall) -> None:
+    try:
+        hook.fn(call)
+    except ActionError:
+        raise
+    except Exception as error:
+        raise InternalError(MSG_HOOK_RAISED.format(hook=hook.describe(), error=error)) from error
