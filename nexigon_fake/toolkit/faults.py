@@ -250,13 +250,7 @@ class Faults:
         headers = _checked_headers(request.headers or {})
         if headers and kind is None and status is None:
             raise InvalidError(MSG_FAULT_HEADERS_WITHOUT_ERROR)
-        if not isinstance(request.body, UnsetType):
-            try:
-                size = len(msgspec.json.encode(request.body))
-            except (TypeError, ValueError, OverflowError) as error:
-                raise InvalidError(MSG_FAULT_BODY_NOT_JSON.format(detail=error)) from None
-            if size > MAX_BODY_BYTES:
-                raise InvalidError(MSG_FAULT_BODY_TOO_LARGE.format(limit=MAX_BODY_BYTES))
+        body = _checked_body(request.body)
         if isinstance(request.times, UnsetType):
             remaining = None if request.probability is not None else 1
         else:
@@ -277,7 +271,7 @@ class Faults:
                 device_id=request.device_id,
                 project_id=request.project_id,
                 times=remaining,
-                body=request.body,
+                body=body,
                 headers=headers,
             )
             self._faults.append(fault)
@@ -367,6 +361,19 @@ def _kind_and_status(request: FaultRequest) -> tuple[ErrorKind | None, int | Non
         allowed = " or ".join(map(str, ALLOWED_STATUSES[kind]))
         raise InvalidError(MSG_FAULT_STATUS.format(kind=kind, allowed=allowed, status=status))
     return kind, status
+
+
+def _checked_body(body: Any) -> Any:
+    """The body as plain JSON data (what the wire will carry), bounded in size."""
+    if isinstance(body, UnsetType):
+        return body
+    try:
+        encoded = msgspec.json.encode(body)
+    except (TypeError, ValueError, OverflowError, RecursionError) as error:
+        raise InvalidError(MSG_FAULT_BODY_NOT_JSON.format(detail=error)) from None
+    if len(encoded) > MAX_BODY_BYTES:
+        raise InvalidError(MSG_FAULT_BODY_TOO_LARGE.format(limit=MAX_BODY_BYTES))
+    return msgspec.json.decode(encoded)
 
 
 def _checked_headers(headers: dict[str, str]) -> dict[str, str]:
