@@ -8,7 +8,12 @@ import httpx
 import pytest
 
 from nexigon_fake import Hub, create_app
-from nexigon_fake.errors import InjectedResponseError, InvalidError, RateLimitedError
+from nexigon_fake.errors import (
+    ActionError,
+    InjectedResponseError,
+    InvalidError,
+    RateLimitedError,
+)
 from nexigon_fake.serve.transport import InProcessTransport
 from nexigon_fake.toolkit.faults import MAX_FAULTS
 from tests.live_server import LiveServer
@@ -170,9 +175,9 @@ def test_assert_all_fired_names_each_fault_not_fired_as_armed(hub: Hub, device: 
     never = hub.faults.inject("devices_Delete", probability=0.5, device_id=device)
     ever = hub.faults.inject("projects_Create", probability=1.0)
     for value in range(2):
-        with pytest.raises(Exception):
+        with pytest.raises(ActionError):
             set_property(hub, device, "a.b", value)
-    with pytest.raises(Exception):
+    with pytest.raises(ActionError):
         make_project(hub)
     with pytest.raises(AssertionError) as info:
         hub.faults.assert_all_fired()
