@@ -212,6 +212,7 @@ MSG_HOOK_RAISED = "Hook {hook} raised {error!r}."
 MSG_HOOKS_FULL = (
     "Cannot add another hook: {limit} are armed already (clear some with `hooks.clear()`)."
 )
+MSG_HOOK_INVOKES = "invokes `{action}` with {input}"
 MSG_HOOK_WHEN = "`when` must be `before` or `after`, not {got!r}."
 
 # Checked names (nexigon_fake/toolkit/action_names.py) and fixture keys.

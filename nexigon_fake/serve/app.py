@@ -365,6 +365,13 @@ def create_app(
             return _json(control.clear_faults(served))
         return _json(control.inject_fault(served, parse_json_body(await _read_body(request))))
 
+    async def hooks(request: Request) -> Response:
+        if request.method == "GET":
+            return _json(control.hooks(served))
+        if request.method == "DELETE":
+            return _json(control.clear_hooks(served))
+        return _json(control.add_hook(served, parse_json_body(await _read_body(request))))
+
     async def fixture(request: Request) -> Response:
         if request.method == "GET":
             return _json(control.fixture(served))
@@ -401,6 +408,7 @@ def create_app(
             Route("/_fake/state", no_query(state), methods=["GET", "PUT"]),
             Route("/_fake/journal", answering_bugs(journal), methods=["GET", "DELETE"]),
             Route("/_fake/faults", no_query(faults), methods=["GET", "POST", "DELETE"]),
+            Route("/_fake/hooks", no_query(hooks), methods=["GET", "POST", "DELETE"]),
             Route("/_fake/fixture", no_query(fixture), methods=["GET", "POST"]),
         ],
         exception_handlers={
