@@ -89,7 +89,17 @@ def input_matches(data: Any, where: Mapping[str, Any]) -> bool:
 
 @dataclass(slots=True)
 class JournalEntry:
-    """One invocation: what was asked, by whom, and what the hub answered."""
+    """One invocation: what was asked, by whom, and what the hub answered.
+
+    ``sequence`` numbers entries from 1 per hub (it keeps counting past dropped entries);
+    ``time`` is the hub clock when the call started; ``action`` the name called (also an
+    unknown one, refused, and ``devices_InvokeCommand`` for device commands); ``actor`` who
+    called (``None`` when refused before authentication); ``status`` the HTTP status
+    answered; ``fault_injected`` whether a fault fired on it. ``input`` and ``output`` are the
+    bodies as JSON data, decoded on each read from ``input_json`` and ``output_json`` (the
+    bytes kept; ``input_cut``/``output_cut`` say what was cut off a body too big to keep
+    whole). ``ok`` is ``status == 200``.
+    """
 
     sequence: int
     time: dt.datetime
