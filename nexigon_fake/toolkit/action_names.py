@@ -34,13 +34,11 @@ def did_you_mean(name: str, known: Iterable[str]) -> str:
     return MSG_DID_YOU_MEAN.format(name=close[0]) if close else ""
 
 
-def known_actions(*, commands: bool = True, every: bool = False) -> list[str]:
-    names = list(ACTIONS)
-    if commands:
-        names.append(COMMAND_ACTION)
-    if every:
-        names.append(EVERY_ACTION)
-    return names
+@functools.cache
+def known_actions(*, commands: bool = True, every: bool = False) -> frozenset[str]:
+    """The names a test may aim at: the actions, device commands, and ``*`` when asked."""
+    extra = ([COMMAND_ACTION] if commands else []) + ([EVERY_ACTION] if every else [])
+    return frozenset([*ACTIONS, *extra])
 
 
 def check_action(name: str, *, commands: bool = True, every: bool = False) -> None:

@@ -3,19 +3,21 @@ else happen in between its own calls (a concurrent write between a read and a wr
 
 A hook names an action (or ``*``), optionally filters calls by input fields (``where``, as
 the journal does) and bounds its firings (``times``). It is called with a ``HookCall`` and may
-call the hub: the hub's lock is re-entrant, and calls made from inside a hook fire no hooks,
-so a hook cannot re-trigger itself. Before-hooks run after a call is authorized, just before
-its handler; after-hooks run once a call succeeded and was journaled. A hook that raises an
-``ActionError`` makes the call answer it; any other exception answers ``Internal`` (500)
-with the exception as its cause. Before-hooks that raise leave the handler unrun; an
-after-hook's call has already changed the hub.
+call the hub in Python: the hub's lock is re-entrant, and calls made from inside a hook fire
+no hooks, so a hook cannot re-trigger itself. (Not over HTTP to the server the call came
+through: that server's event loop is the one waiting for the hook.)
+
+Before-hooks run after a call is authorized, just before its handler; after-hooks once a call
+succeeded and was journaled. A hook that raises an ``ActionError`` makes the call answer it;
+any other exception answers ``Internal`` (500) with the exception as its cause. Before-hooks
+that raise leave the handler unrun; an after-hook's call has already changed the hub.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import msgspec
@@ -90,15 +92,15 @@ class Hook:
         }
 
 
-@dataclass(slots=True)
 class Hooks:
     """The armed hooks of one hub. They are not state: ``restore`` keeps them, ``reset``
     clears them (as it does faults), and no snapshot holds them."""
 
-    lock: threading.RLock = field(default_factory=threading.RLock)
-    _hooks: list[Hook] = field(default_factory=list)
-    _next_id: int = 0
-    _depth: int = 0  # > 0 while a hook runs: its own calls fire no hooks
+    def __init__(self, lock: threading.RLock | None = None) -> None:
+        self.lock = lock if lock is not None else threading.RLock()
+        self._hooks: list[Hook] = []
+        self._next_id = 0
+        self._depth = 0  # > 0 while a hook runs: its own calls fire no hooks
 
     def before(
         self,
