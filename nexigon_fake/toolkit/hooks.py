@@ -211,8 +211,13 @@ class Hooks:
         if not self._hooks or self._depth:
             return
         with self.lock:
+            aimed = [
+                h for h in self._hooks if h.when == when and h.action in (action, EVERY_ACTION)
+            ]
+            if not aimed:  # the input is decoded only for a call some hook is aimed at
+                return
             call = HookCall(action, msgspec.json.decode(input_json) if input_json else None)
-            due = [hook for hook in self._hooks if _matches(hook, when, action, call.input)]
+            due = [h for h in aimed if not h.where or input_matches(call.input, h.where)]
             if not due:
                 return
             if when == "after":
@@ -229,14 +234,6 @@ class Hooks:
                     _call(hook, call)
             finally:
                 self._depth -= 1
-
-
-def _matches(hook: Hook, when: When, action: str, data: Any) -> bool:
-    return (
-        hook.when == when
-        and hook.action in (action, EVERY_ACTION)
-        and (not hook.where or input_matches(data, hook.where))
-    )
 
 
 def _call(hook: Hook, call: HookCall) -> None:
