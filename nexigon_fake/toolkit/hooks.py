@@ -98,7 +98,8 @@ class Hooks:
 
     def __init__(self, lock: threading.RLock | None = None) -> None:
         self.lock = lock if lock is not None else threading.RLock()
-        self._hooks: list[Hook] = []
+        self._hooks: dict[int, Hook] = {}  # by id, so in the order they were armed
+        self._aimed: dict[tuple[When, str], dict[int, Hook]] = {}  # by (when, action)
         self._next_id = 0
         self._depth = 0  # > 0 while a hook runs: its own calls fire no hooks
 
@@ -162,28 +163,37 @@ class Hooks:
                 dict(where or {}),
                 description or f"calls {name}",
             )
-            self._hooks.append(hook)
+            self._hooks[hook.hook_id] = hook
+            self._aimed.setdefault((hook.when, action), {})[hook.hook_id] = hook
         return hook
 
     def remove(self, hook: Hook) -> None:
         """Disarm one hook (disarming one that is no longer armed does nothing)."""
         with self.lock:
-            if hook in self._hooks:
-                self._hooks.remove(hook)
+            if self._hooks.get(hook.hook_id) is hook:
+                self._disarm(hook)
+
+    def _disarm(self, hook: Hook) -> None:
+        del self._hooks[hook.hook_id]
+        aimed = self._aimed[(hook.when, hook.action)]
+        del aimed[hook.hook_id]
+        if not aimed:
+            del self._aimed[(hook.when, hook.action)]
 
     def clear(self) -> None:
         with self.lock:
             self._hooks.clear()
+            self._aimed.clear()
 
     def reset(self) -> None:
         """Disarm everything, as a new hub's hooks (ids start again at 1)."""
         with self.lock:
-            self._hooks.clear()
+            self.clear()
             self._next_id = 0
 
     def active(self) -> list[Hook]:
         with self.lock:
-            return list(self._hooks)
+            return list(self._hooks.values())
 
     def __len__(self) -> int:
         return len(self._hooks)
@@ -194,7 +204,8 @@ class Hooks:
     def unfired(self) -> list[Hook]:
         """Armed hooks that have not fired as armed: fewer than their ``times``, or never."""
         with self.lock:
-            return [hook for hook in self._hooks if hook.remaining is not None or not hook.fired]
+            hooks = self._hooks.values()
+            return [hook for hook in hooks if hook.remaining is not None or not hook.fired]
 
     def assert_all_fired(self) -> None:
         """Fail (``AssertionError``) naming each armed hook that has not fired as armed."""
@@ -211,11 +222,13 @@ class Hooks:
         if not self._hooks or self._depth:
             return
         with self.lock:
-            aimed = [
-                h for h in self._hooks if h.when == when and h.action in (action, EVERY_ACTION)
-            ]
-            if not aimed:  # the input is decoded only for a call some hook is aimed at
+            # Looked up by action, so hooks aimed at other actions cost a call nothing; the
+            # input is decoded only for a call some hook is aimed at.
+            specific = self._aimed.get((when, action), {})
+            every = self._aimed.get((when, EVERY_ACTION), {})
+            if not specific and not every:
                 return
+            aimed = sorted([*specific.values(), *every.values()], key=lambda h: h.hook_id)
             call = HookCall(action, msgspec.json.decode(input_json) if input_json else None)
             due = [h for h in aimed if not h.where or input_matches(call.input, h.where)]
             if not due:
@@ -227,7 +240,7 @@ class Hooks:
                 if hook.remaining is not None:
                     hook.remaining -= 1
                     if hook.remaining == 0:
-                        self._hooks.remove(hook)
+                        self._disarm(hook)
             self._depth += 1
             try:
                 for hook in due:
