@@ -199,6 +199,7 @@ class Faults:
         self._lock = lock if lock is not None else threading.RLock()
         self._random = seeded_random(seed, "faults")
         self._faults: list[Fault] = []
+        self._by_action: dict[str, list[Fault]] = {}  # so other actions' faults cost nothing
         self._next_id = 0
 
     def inject(
@@ -275,18 +276,21 @@ class Faults:
                 headers=headers,
             )
             self._faults.append(fault)
+            self._by_action.setdefault(fault.action, []).append(fault)
         return fault
 
     def reset(self, seed: int) -> None:
         """Disarm everything and reseed, as a new hub's faults."""
         with self._lock:
             self._faults.clear()
+            self._by_action.clear()
             self._random = seeded_random(seed, "faults")
             self._next_id = 0
 
     def clear(self) -> None:
         with self._lock:
             self._faults.clear()
+            self._by_action.clear()
 
     def active(self) -> list[Fault]:
         with self._lock:
@@ -318,9 +322,7 @@ class Faults:
         if not self._faults:
             return None
         with self._lock:
-            for fault in self._faults:
-                if fault.action not in (action, EVERY_ACTION):
-                    continue
+            for fault in self._aimed_at(action):
                 if fault.device_id is not None and target.device_id != fault.device_id:
                     continue
                 if fault.project_id is not None and target.project_id != fault.project_id:
@@ -331,9 +333,24 @@ class Faults:
                 if fault.remaining is not None:
                     fault.remaining -= 1
                     if fault.remaining == 0:
-                        self._faults.remove(fault)
+                        self._disarm(fault)
                 return Firing(fault.error(action), fault.latency_secs or 0.0)
         return None
+
+    def _aimed_at(self, action: str) -> list[Fault]:
+        """The faults that may hit a call of ``action``, in the order they were armed."""
+        specific = self._by_action.get(action, [])
+        every = self._by_action.get(EVERY_ACTION, [])
+        if not every or not specific:
+            return specific or every
+        return sorted([*specific, *every], key=lambda fault: fault.fault_id)
+
+    def _disarm(self, fault: Fault) -> None:
+        self._faults.remove(fault)
+        aimed = self._by_action[fault.action]
+        aimed.remove(fault)
+        if not aimed:
+            del self._by_action[fault.action]
 
 
 def _kind_and_status(request: FaultRequest) -> tuple[ErrorKind | None, int | None]:
