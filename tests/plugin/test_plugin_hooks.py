@@ -37,8 +37,19 @@ def test_the_next_test_has_no_hooks(nexigon_hooks):
 
 
 def test_the_live_server_hub_has_its_hooks(nexigon_server, nexigon_hooks):
-    assert nexigon_hooks is nexigon_server.hub.hooks
-    nexigon_hooks.after("projects_Query", lambda call: None)
+    import httpx
+
+    hub = nexigon_server.hub
+    assert nexigon_hooks is hub.hooks
+    seen = []
+    nexigon_hooks.before(
+        "projects_Query", lambda call: seen.append(len(hub.projects.query().projects))
+    )
+    headers = {"Authorization": f"Bearer {nexigon_server.admin_token}"}
+    response = httpx.post(
+        nexigon_server.url + "/api/v1/actions/invoke/projects_Query", json={}, headers=headers
+    )
+    assert response.status_code == 200 and seen == [0]  # the hook called the hub in Python
 
 
 def test_the_live_server_is_reset_between_tests(nexigon_server, nexigon_hooks):

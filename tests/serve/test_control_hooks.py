@@ -9,6 +9,7 @@ import pytest
 
 from nexigon_fake import Hub, create_app
 from nexigon_fake.serve.transport import InProcessTransport
+from tests.live_server import LiveServer
 from tests.state.helpers import make_device, make_project
 
 INVOKE = "/api/v1/actions/invoke/"
@@ -110,3 +111,34 @@ def test_bad_hooks_are_invalid_and_arm_nothing(
 
 def test_hooks_refuse_query_parameters(http: httpx.Client) -> None:
     assert http.get("/_fake/hooks?x=1").status_code == 400
+
+
+def test_an_http_hook_fires_on_a_live_server(live_server: LiveServer) -> None:
+    admin = {"Authorization": f"Bearer {live_server.admin_token}"}
+    organization = live_server.default_organization_id
+    with httpx.Client(base_url=live_server.url, headers=admin) as http:
+        hook = {
+            "when": "after",
+            "action": "projects_Create",
+            "where": {"name": "mine"},
+            "invoke": {
+                "action": "projects_Create",
+                "input": {"organizationId": organization, "name": "made by the hook"},
+            },
+        }
+        assert http.post("/_fake/hooks", json=hook).status_code == 200
+        created = http.post(
+            INVOKE + "projects_Create", json={"organizationId": organization, "name": "mine"}
+        )
+        assert created.status_code == 200, created.text
+        names = [
+            p["name"] for p in http.post(INVOKE + "projects_Query", json={}).json()["projects"]
+        ]
+        assert sorted(names) == ["made by the hook", "mine"]
+        assert http.get("/_fake/hooks").json()["hooks"][0]["fired"] == 1
+
+
+def test_the_journal_over_http_refuses_an_unknown_action(http: httpx.Client) -> None:
+    response = http.get("/_fake/journal?action=projects_Creat")
+    assert response.status_code == 400
+    assert "did you mean `projects_Create`" in response.json()["message"]
