@@ -183,12 +183,14 @@ def run_hooks(
     mode: Mode,
     when: When,
     action: str,
+    target: Target,
     input_json: bytes,
     output_json: bytes = b"",
 ) -> None:
-    """Fire the hooks armed for this call; what a hook raises is the call's error."""
+    """Fire the hooks armed for this call (they read its one resolved ``Target``, as faults
+    do); what a hook raises is the call's error."""
     if mode.hooked and len(host.hooks):
-        host.hooks.run(when, action, input_json, output_json)
+        host.hooks.run(when, action, target, input_json, output_json)
 
 
 def error_json(error: ActionError) -> bytes:
@@ -251,6 +253,7 @@ def invoke(
         started = store.now()
         actor: Actor | None = None
         firing: Firing | None = None
+        target: Target | None = None
         input_json: bytes | None = payload if isinstance(payload, bytes) else None
         try:
             drive_due(store)  # even for a call then refused (C31)
@@ -265,7 +268,7 @@ def invoke(
             if firing is not None and firing.error is not None:
                 raise firing.error
             authorize(store, actor, name, spec.rule, target)
-            run_hooks(host, mode, "before", name, input_json)
+            run_hooks(host, mode, "before", name, target, input_json)
             output = run_handler(spec, store, actor, request)
             drive_due(store)
             output_json = msgspec.json.encode(output)
@@ -282,9 +285,9 @@ def invoke(
         journal_call(
             host, mode, started, name, actor, input_json, status, output_json, firing is not None
         )
-        if error is None:
+        if error is None and target is not None:
             try:  # the journal keeps the action's answer; the caller gets the hook's error
-                run_hooks(host, mode, "after", name, input_json, output_json)
+                run_hooks(host, mode, "after", name, target, input_json, output_json)
             except ActionError as hook_error:
                 output, error, output_json = None, hook_error, error_json(hook_error)
     return Answer(output, output_json, error, firing.latency_secs if firing else 0.0)

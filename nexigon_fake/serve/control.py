@@ -27,7 +27,7 @@ from nexigon_fake.toolkit.action_names import check_action
 from nexigon_fake.toolkit.fixture_loader import builtin_fixture_names
 from nexigon_fake.toolkit.hooks import HookCall
 from nexigon_fake.toolkit.snapshot_format import MAX_SEED
-from nexigon_fake.wire.common import Timestamp, WireStruct
+from nexigon_fake.wire.common import DeviceId, ProjectId, Timestamp, WireStruct
 from nexigon_fake.wire.decoding import decode_input, require_json
 
 
@@ -138,6 +138,8 @@ class HookRequest(WireStruct, forbid_unknown_fields=True):
     invoke: HookInvocation
     times: Annotated[int, msgspec.Meta(ge=1)] | None = None
     where: dict[str, Any] | None = None
+    device_id: DeviceId | None = None
+    project_id: ProjectId | None = None
 
 
 def hooks(hub: Hub) -> dict[str, Any]:
@@ -161,6 +163,8 @@ def add_hook(hub: Hub, payload: dict[str, Any]) -> dict[str, Any]:
         times=request.times,
         where=request.where,
         description=description,
+        device_id=request.device_id,
+        project_id=request.project_id,
     )
     return hook.to_json()
 

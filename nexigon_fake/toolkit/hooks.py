@@ -2,10 +2,13 @@
 else happen in between its own calls (a concurrent write between a read and a write).
 
 A hook names an action (or ``*``), optionally filters calls by input fields (``where``, as
-the journal does) and bounds its firings (``times``). It is called with a ``HookCall`` and may
-call the hub in Python: the hub's lock is re-entrant, and calls made from inside a hook fire
-no hooks, so a hook cannot re-trigger itself. (Not over HTTP to the server the call came
-through: that server's event loop is the one waiting for the hook.)
+the journal does) and by the device or project the call touches (``device_id``,
+``project_id``: read from the call's resolved ``Target``, as faults are, so a call naming a
+device's certificate belongs to that device), and bounds its firings (``times``). It is
+called with a ``HookCall`` and may call the hub in Python: the hub's lock is re-entrant, and
+calls made from inside a hook fire no hooks, so a hook cannot re-trigger itself. (Not over
+HTTP to the server the call came through: that server's event loop is the one waiting for
+the hook.)
 
 Before-hooks run after a call is authorized, just before its handler; after-hooks once a call
 succeeded and was journaled. A hook that raises an ``ActionError`` makes the call answer it;
@@ -34,6 +37,7 @@ from nexigon_fake.errors import (
     InternalError,
     InvalidError,
 )
+from nexigon_fake.state.target import Target
 from nexigon_fake.toolkit.action_names import (
     COMMAND_ACTION,
     EVERY_ACTION,
@@ -41,9 +45,18 @@ from nexigon_fake.toolkit.action_names import (
     check_where,
 )
 from nexigon_fake.toolkit.journal import input_matches
+from nexigon_fake.wire.common import DeviceId, ProjectId, WireStruct
+from nexigon_fake.wire.decoding import decode_input
 
 When = Literal["before", "after"]
 MAX_HOOKS = 1_000  # armed at once: memory stays bounded whatever a client arms
+
+
+class HookScope(WireStruct, forbid_unknown_fields=True):
+    """The device and project a hook is limited to, checked as a fault's are."""
+
+    device_id: DeviceId | None = None
+    project_id: ProjectId | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,8 +71,9 @@ class HookCall:
 @dataclass(slots=True)
 class Hook:
     """An armed hook: ``when`` it runs around ``action`` (``*``: every action), for calls whose
-    input has the ``where`` fields; ``remaining`` firings left (``None``: unlimited), ``fired``
-    so far; ``description`` says what it does (the callable's name, or the call it makes)."""
+    input has the ``where`` fields and that touch ``device_id`` and ``project_id`` (when set);
+    ``times`` it was armed for, ``remaining`` firings left (``None``: unlimited), ``fired`` so
+    far; ``description`` says what it does (the callable's name, or the call it makes)."""
 
     hook_id: int
     when: When
@@ -69,10 +83,22 @@ class Hook:
     remaining: int | None
     where: dict[str, Any]
     description: str
+    device_id: str | None = None
+    project_id: str | None = None
     fired: int = 0
 
+    def touches(self, target: Target) -> bool:
+        return (self.device_id is None or target.device_id == self.device_id) and (
+            self.project_id is None or target.project_id == self.project_id
+        )
+
     def describe(self) -> str:
-        where = f" where {self.where!r}" if self.where else ""
+        where = "".join(
+            f" {name} {value}"
+            for name, value in (("device", self.device_id), ("project", self.project_id))
+            if value is not None
+        )
+        where += f" where {self.where!r}" if self.where else ""
         counted = "" if self.times is None else f" of {self.times}"
         return (
             f"hook #{self.hook_id} {self.when} `{self.action}`{where}: {self.description} "
@@ -85,6 +111,8 @@ class Hook:
             "when": self.when,
             "action": self.action,
             "where": self.where,
+            "deviceId": self.device_id,
+            "projectId": self.project_id,
             "times": self.times,
             "remaining": self.remaining,
             "fired": self.fired,
@@ -110,9 +138,12 @@ class Hooks:
         *,
         times: int | None = None,
         where: Mapping[str, Any] | None = None,
+        device_id: str | None = None,
+        project_id: str | None = None,
     ) -> Hook:
         """Run ``fn(call)`` just before each matching call's handler; see the module docstring."""
-        return self.add("before", action, fn, times=times, where=where)
+        scope = {"device_id": device_id, "project_id": project_id}
+        return self.add("before", action, fn, times=times, where=where, **scope)
 
     def after(
         self,
@@ -121,9 +152,12 @@ class Hooks:
         *,
         times: int | None = None,
         where: Mapping[str, Any] | None = None,
+        device_id: str | None = None,
+        project_id: str | None = None,
     ) -> Hook:
         """Run ``fn(call)`` just after each matching call succeeded."""
-        return self.add("after", action, fn, times=times, where=where)
+        scope = {"device_id": device_id, "project_id": project_id}
+        return self.add("after", action, fn, times=times, where=where, **scope)
 
     def add(
         self,
@@ -134,6 +168,8 @@ class Hooks:
         times: int | None = None,
         where: Mapping[str, Any] | None = None,
         description: str | None = None,
+        device_id: str | None = None,
+        project_id: str | None = None,
     ) -> Hook:
         """Arm a hook; bad arguments are ``InvalidError`` and arm nothing."""
         if when not in ("before", "after"):
@@ -148,6 +184,8 @@ class Hooks:
         ):
             raise InvalidError(MSG_HOOK_TIMES.format(got=times))
         check_where(action, where)
+        scope = {"deviceId": device_id, "projectId": project_id}
+        limits: HookScope = decode_input(HookScope, scope, strict=True)
         name = getattr(fn, "__qualname__", None) or repr(fn)
         with self.lock:
             if len(self._hooks) >= MAX_HOOKS:
@@ -162,6 +200,8 @@ class Hooks:
                 times,
                 dict(where or {}),
                 description or f"calls {name}",
+                limits.device_id,
+                limits.project_id,
             )
             self._hooks[hook.hook_id] = hook
             self._aimed.setdefault((hook.when, action), {})[hook.hook_id] = hook
@@ -216,7 +256,14 @@ class Hooks:
                 MSG_UNFIRED.format(count=len(unfired), what="hook(s)", lines=lines)
             )
 
-    def run(self, when: When, action: str, input_json: bytes, output_json: bytes = b"") -> None:
+    def run(
+        self,
+        when: When,
+        action: str,
+        target: Target,
+        input_json: bytes,
+        output_json: bytes = b"",
+    ) -> None:
         """Fire the hooks due for this call, in the order they were armed (under the hub's
         lock). Raises what a hook raised, as the module docstring says."""
         if not self._hooks or self._depth:
@@ -228,7 +275,12 @@ class Hooks:
             every = self._aimed.get((when, EVERY_ACTION), {})
             if not specific and not every:
                 return
-            aimed = sorted([*specific.values(), *every.values()], key=lambda h: h.hook_id)
+            aimed = sorted(
+                (h for h in [*specific.values(), *every.values()] if h.touches(target)),
+                key=lambda h: h.hook_id,
+            )
+            if not aimed:
+                return
             call = HookCall(action, msgspec.json.decode(input_json) if input_json else None)
             due = [h for h in aimed if not h.where or input_matches(call.input, h.where)]
             if not due:

@@ -44,6 +44,8 @@ def test_an_http_hook_makes_the_concurrent_write(hub: Hub, http: httpx.Client) -
         "when": "before",
         "action": "devices_SetProperty",
         "where": {"value": "test"},
+        "deviceId": None,
+        "projectId": None,
         "times": 1,
         "remaining": 1,
         "fired": 0,
@@ -96,6 +98,15 @@ def test_delete_clears_the_hooks(hub: Hub, http: httpx.Client) -> None:
         (
             {"when": "after", "action": "*", "extra": 1, "invoke": {"action": "actor_GetActor"}},
             ["`extra`"],
+        ),
+        (
+            {
+                "when": "after",
+                "action": "*",
+                "deviceId": "p_" + "1" * 22,
+                "invoke": {"action": "actor_GetActor"},
+            },
+            ["$.deviceId"],
         ),
     ],
 )

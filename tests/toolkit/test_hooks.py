@@ -92,6 +92,23 @@ def test_where_filters_by_input_fields_in_either_spelling(hub: Hub, device: str)
     assert (snake.fired, camel.fired) == (1, 1)
 
 
+def test_device_and_project_limits_read_the_resolved_target(hub: Hub) -> None:
+    project = make_project(hub)
+    mine, theirs = make_device(hub, project), make_device(hub, make_project(hub, "other"))
+    certificate = hub.invoke(
+        "devices_AddCertificate", {"deviceId": mine, "fingerprint": ":".join(["AB"] * 32)}
+    )["certificateId"]
+    on_device = hub.hooks.before("*", lambda call: None, device_id=mine)
+    on_project = hub.hooks.after("devices_SetProperty", lambda call: None, project_id=project)
+    hub.invoke("devices_SetCertificateStatus", {"certificateId": certificate, "status": "Active"})
+    assert on_device.fired == 1  # the call names a certificate of the device
+    set_property(hub, theirs, "a.b", 1)
+    assert (on_device.fired, on_project.fired) == (1, 0)
+    set_property(hub, mine, "a.b", 1)
+    assert (on_device.fired, on_project.fired) == (2, 1)
+    assert f"hook #{on_device.hook_id} before `*` device {mine}:" in on_device.describe()
+
+
 def test_calls_made_inside_a_hook_fire_no_hooks(hub: Hub, device: str) -> None:
     def write_again(call: HookCall) -> None:
         set_property(hub, device, "a.b", "from the hook")
@@ -191,6 +208,8 @@ def test_to_json_describes_each_hook(hub: Hub) -> None:
                 "when": "after",
                 "action": "devices_SetProperty",
                 "where": {"name": "a.b"},
+                "deviceId": None,
+                "projectId": None,
                 "times": 2,
                 "remaining": 2,
                 "fired": 0,
@@ -208,6 +227,8 @@ def test_to_json_describes_each_hook(hub: Hub) -> None:
         ("devices_SetProperty", {"times": 0}, ["`times`", "0"]),
         ("devices_SetProperty", {"times": True}, ["`times`"]),
         ("devices_SetProperty", {"fn": 42}, ["callable", "int"]),
+        ("devices_SetProperty", {"device_id": "p_" + "1" * 22}, ["$.deviceId"]),
+        ("devices_SetProperty", {"project_id": "nope"}, ["$.projectId"]),
         (
             "devices_SetProperty",
             {"where": {"devcie_id": "d_x"}},
