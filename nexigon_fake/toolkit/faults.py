@@ -10,27 +10,15 @@ exactly. At most ``MAX_FAULTS`` are armed at once.
 
 from __future__ import annotations
 
-import re
 import threading
 from dataclasses import dataclass, field
-from typing import Annotated, Any
+from typing import Any
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
 from nexigon_fake.errors import (
     MSG_FAULT_ACTION,
-    MSG_FAULT_BODY_NOT_JSON,
-    MSG_FAULT_BODY_TOO_LARGE,
-    MSG_FAULT_BODY_WITH_KIND,
-    MSG_FAULT_HEADER_NAME,
-    MSG_FAULT_HEADER_RESERVED,
-    MSG_FAULT_HEADER_VALUE,
     MSG_FAULT_HEADERS_WITHOUT_ERROR,
-    MSG_FAULT_NOTHING,
-    MSG_FAULT_STATUS,
-    MSG_FAULT_STATUS_WITHOUT_KIND,
-    MSG_FAULT_TOO_MANY_HEADERS,
     MSG_FAULTS_FULL,
     MSG_INJECTED_FAULT,
     MSG_INJECTED_RESPONSE,
@@ -51,18 +39,17 @@ from nexigon_fake.toolkit.action_names import (
     did_you_mean,
     known_actions,
 )
-from nexigon_fake.wire.common import DeviceId, ProjectId, WireStruct
+from nexigon_fake.toolkit.fault_requests import (
+    FaultRequest,
+    checked_body,
+    checked_headers,
+    kind_and_status,
+)
 from nexigon_fake.wire.decoding import decode_input
 
 __all__ = ["COMMAND_ACTION", "EVERY_ACTION", "Fault", "FaultRequest", "Faults", "Firing"]
 
 MAX_FAULTS = 1_000  # armed at once: memory stays bounded whatever a client arms
-MAX_HEADERS = 16
-MAX_BODY_BYTES = 64 * 1024
-HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,64}")
-HEADER_VALUE = re.compile(r"[\t\x20-\x7e]{0,1024}")
-# Framing is the server's: an injected value would contradict the body it sends.
-RESERVED_HEADERS = frozenset({"content-length", "content-type", "transfer-encoding", "connection"})
 
 ERROR_TYPES: dict[str, type[ActionError]] = {
     "Invalid": InvalidError,
@@ -70,30 +57,6 @@ ERROR_TYPES: dict[str, type[ActionError]] = {
     "RateLimited": RateLimitedError,
     "Internal": InternalError,
 }
-
-# Statuses each kind may answer with (D1): Forbidden also stands for 401 and 404.
-ALLOWED_STATUSES: dict[ErrorKind, tuple[int, ...]] = {
-    "Invalid": (400,),
-    "Forbidden": (403, 401, 404),
-    "RateLimited": (429,),
-    "Internal": (500,),
-}
-
-
-class FaultRequest(WireStruct, forbid_unknown_fields=True):
-    """What ``inject`` takes, in Python (snake_case) and over HTTP (camelCase)."""
-
-    action: Annotated[str, msgspec.Meta(min_length=1, max_length=128)]
-    kind: ErrorKind | UnsetType | None = UNSET
-    status: Annotated[int, msgspec.Meta(ge=400, le=599)] | None = None
-    body: Any | UnsetType = UNSET
-    headers: dict[str, str] | None = None
-    message: Annotated[str, msgspec.Meta(min_length=1, max_length=4096)] | None = None
-    times: Annotated[int, msgspec.Meta(ge=1)] | UnsetType | None = UNSET
-    probability: Annotated[float, msgspec.Meta(gt=0, le=1)] | None = None
-    latency_secs: Annotated[float, msgspec.Meta(ge=0, le=300)] | None = None
-    device_id: DeviceId | None = None
-    project_id: ProjectId | None = None
 
 
 @dataclass(slots=True)
@@ -247,11 +210,11 @@ class Faults:
         if request.action not in known_actions(every=True):
             hint = did_you_mean(request.action, known_actions())
             raise InvalidError(MSG_FAULT_ACTION.format(action=request.action, hint=hint))
-        kind, status = _kind_and_status(request)
-        headers = _checked_headers(request.headers or {})
+        kind, status = kind_and_status(request)
+        headers = checked_headers(request.headers or {})
         if headers and kind is None and status is None:
             raise InvalidError(MSG_FAULT_HEADERS_WITHOUT_ERROR)
-        body = _checked_body(request.body)
+        body = checked_body(request.body)
         if isinstance(request.times, UnsetType):
             remaining = None if request.probability is not None else 1
         else:
@@ -351,56 +314,3 @@ class Faults:
         aimed.remove(fault)
         if not aimed:
             del self._by_action[fault.action]
-
-
-def _kind_and_status(request: FaultRequest) -> tuple[ErrorKind | None, int | None]:
-    """What a fault fails with: a D1 kind (and one of its statuses), or, with no kind and a
-    status, its own answer; neither, for a fault that only delays."""
-    has_body = not isinstance(request.body, UnsetType)
-    status = request.status
-    if isinstance(request.kind, UnsetType):
-        if has_body:
-            return None, 500 if status is None else status
-        if status is not None:
-            inferred = [k for k, allowed in ALLOWED_STATUSES.items() if status in allowed]
-            return (inferred[0], status) if inferred else (None, status)
-        return (None, None) if request.latency_secs is not None else ("Internal", None)
-    kind = request.kind
-    if has_body:
-        raise InvalidError(MSG_FAULT_BODY_WITH_KIND)
-    if kind is None:
-        if status is not None:
-            raise InvalidError(MSG_FAULT_STATUS_WITHOUT_KIND)
-        if request.latency_secs is None:
-            raise InvalidError(MSG_FAULT_NOTHING)
-        return None, None
-    if status is not None and status not in ALLOWED_STATUSES[kind]:
-        allowed = " or ".join(map(str, ALLOWED_STATUSES[kind]))
-        raise InvalidError(MSG_FAULT_STATUS.format(kind=kind, allowed=allowed, status=status))
-    return kind, status
-
-
-def _checked_body(body: Any) -> Any:
-    """The body as plain JSON data (what the wire will carry), bounded in size."""
-    if isinstance(body, UnsetType):
-        return body
-    try:
-        encoded = msgspec.json.encode(body)
-    except (TypeError, ValueError, OverflowError, RecursionError) as error:
-        raise InvalidError(MSG_FAULT_BODY_NOT_JSON.format(detail=error)) from None
-    if len(encoded) > MAX_BODY_BYTES:
-        raise InvalidError(MSG_FAULT_BODY_TOO_LARGE.format(limit=MAX_BODY_BYTES))
-    return msgspec.json.decode(encoded)
-
-
-def _checked_headers(headers: dict[str, str]) -> dict[str, str]:
-    if len(headers) > MAX_HEADERS:
-        raise InvalidError(MSG_FAULT_TOO_MANY_HEADERS.format(limit=MAX_HEADERS))
-    for name, value in headers.items():
-        if not HEADER_NAME.fullmatch(name):
-            raise InvalidError(MSG_FAULT_HEADER_NAME.format(name=name))
-        if name.lower() in RESERVED_HEADERS:
-            raise InvalidError(MSG_FAULT_HEADER_RESERVED.format(name=name))
-        if not HEADER_VALUE.fullmatch(value):
-            raise InvalidError(MSG_FAULT_HEADER_VALUE.format(name=name))
-    return dict(headers)
