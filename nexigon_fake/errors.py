@@ -213,6 +213,14 @@ MSG_HOOKS_FULL = (
     "Cannot add another hook: {limit} are armed already (clear some with `hooks.clear()`)."
 )
 MSG_HOOK_INVOKES = "invokes `{action}` with {input}"
+MSG_HOOK_ASYNC = (
+    "A hook must be a plain function: {name} is async, and hooks run inside the hub's lock, "
+    "where nothing can be awaited."
+)
+MSG_LEFT_UNFIRED = (
+    "nexigon(all_fired=True): the test left armed faults or hooks that never fired as armed:\n"
+    "{lines}"
+)
 MSG_HOOK_WHEN = "`when` must be `before` or `after`, not {got!r}."
 
 # Checked names (nexigon_fake/toolkit/action_names.py) and fixture keys.

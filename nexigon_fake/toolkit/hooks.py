@@ -18,6 +18,7 @@ that raise leave the handler unrun; an after-hook's call has already changed the
 
 from __future__ import annotations
 
+import inspect
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from typing import Any, Literal
 import msgspec
 
 from nexigon_fake.errors import (
+    MSG_HOOK_ASYNC,
     MSG_HOOK_COMMAND,
     MSG_HOOK_NOT_CALLABLE,
     MSG_HOOK_RAISED,
@@ -179,6 +181,8 @@ class Hooks:
         check_action(action, commands=False, every=True)
         if not callable(fn):
             raise InvalidError(MSG_HOOK_NOT_CALLABLE.format(got=type(fn).__name__))
+        if inspect.iscoroutinefunction(fn):
+            raise InvalidError(MSG_HOOK_ASYNC.format(name=getattr(fn, "__qualname__", fn)))
         if times is not None and (
             not isinstance(times, int) or isinstance(times, bool) or times < 1
         ):

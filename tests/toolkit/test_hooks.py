@@ -247,6 +247,15 @@ def test_bad_arguments_are_invalid_and_arm_nothing(
     assert hub.hooks.active() == []
 
 
+def test_an_async_hook_is_refused(hub: Hub) -> None:
+    async def later(call: HookCall) -> None:
+        pass
+
+    with pytest.raises(InvalidError, match="later is async"):
+        hub.hooks.before("*", later)
+    assert hub.hooks.active() == []
+
+
 def test_add_refuses_an_unknown_moment(hub: Hub) -> None:
     with pytest.raises(InvalidError, match="`before` or `after`"):
         hub.hooks.add("during", "*", lambda call: None)

@@ -7,12 +7,8 @@ from collections.abc import Iterable
 
 import pytest
 
+from nexigon_fake.errors import MSG_LEFT_UNFIRED
 from nexigon_fake.hub import Hub
-
-MSG_LEFT_UNFIRED = (
-    "nexigon(all_fired=True): the test left armed faults or hooks that never fired as armed:\n"
-    "{lines}"
-)
 
 
 def all_fired_wanted(markers: Iterable[pytest.Mark], option: bool) -> bool:
