@@ -6,14 +6,16 @@ test asks for one of the fixtures. Only hooks and fixtures live here; what they 
 ``nexigon_fake.testing.plugin``.
 
 Fixtures: ``nexigon_hub``, ``nexigon_client``, ``nexigon_async_client``, ``nexigon_server``,
-``nexigon_sdk``, ``nexigon_async_sdk``, ``nexigon_device``, ``nexigon_fleet``. Configure them
-with the marker ``@pytest.mark.nexigon(seed=…, now=…, fixture=…, strict=…)`` or the
-``--nexigon-*`` options; simulated fleets with ``@pytest.mark.nexigon_fleet(count=…, …)``.
+``nexigon_sdk``, ``nexigon_async_sdk``, ``nexigon_device``, ``nexigon_fleet``,
+``nexigon_hooks``. Configure them with the marker ``@pytest.mark.nexigon(seed=…, now=…,
+fixture=…, strict=…, all_fired=…)`` or the ``--nexigon-*`` options; simulated fleets with
+``@pytest.mark.nexigon_fleet(count=…, …)``.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator
+import functools
+from collections.abc import AsyncIterator, Callable, Generator, Iterator
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -27,6 +29,7 @@ if TYPE_CHECKING:  # the plugin stays import-light: these load inside fixtures
     from nexigon_fake.testing.plugin.hubs import FreshHubs
     from nexigon_fake.testing.plugin.server import LiveServer
     from nexigon_fake.testing.plugin.server import NexigonServer as NexigonServer
+    from nexigon_fake.toolkit.hooks import Hooks
 
 try:  # async fixtures need pytest-asyncio; everything else works without it
     import pytest_asyncio
@@ -41,6 +44,8 @@ EXTERNAL_HUB = "--nexigon-url points the clients at an external hub; {fixture} n
 # Per pytest process (so per xdist worker), made when a fixture first needs them.
 _HUBS: pytest.StashKey[FreshHubs] = pytest.StashKey()
 _SERVER: pytest.StashKey[LiveServer] = pytest.StashKey()
+# Per test item: its call failed (the all-fired check then stays quiet).
+_CALL_FAILED: pytest.StashKey[bool] = pytest.StashKey()
 
 
 def __getattr__(name: str) -> Any:
@@ -80,14 +85,22 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         help="bearer token for --nexigon-url",
     )
+    group.addoption(
+        "--nexigon-all-fired",
+        action="store_true",
+        default=False,
+        help="fail (in teardown) every test that leaves an armed fault or hook of the fake "
+        "unfired (the marker's all_fired overrides it)",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        "nexigon(seed=0, now=None, fixture=None, strict=False): configure this test's fake "
-        "Nexigon Hub: id seed, frozen start time (datetime or RFC 3339), fixture to load "
-        "(built-in name or path), strict input validation",
+        "nexigon(seed=0, now=None, fixture=None, strict=False, all_fired=False): configure "
+        "this test's fake Nexigon Hub: id seed, frozen start time (datetime or RFC 3339), "
+        "fixture to load (built-in name or path), strict input validation, fail the test "
+        "when it leaves an armed fault or hook unfired",
     )
     config.addinivalue_line(
         "markers",
@@ -109,8 +122,19 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         del config.stash[_SERVER]
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
+    if report.when == "call" and report.failed:
+        item.stash[_CALL_FAILED] = True
+    return report
+
+
 def _fresh_hub(request: pytest.FixtureRequest, hub: Hub | None = None) -> Hub:
     """A hub in the test's starting state; ``hub`` (the live server's) is reset in place."""
+    from nexigon_fake.testing.plugin.fired import all_fired_wanted, check_all_fired
     from nexigon_fake.testing.plugin.hubs import FreshHubs, hub_settings
 
     options = request.config.option
@@ -119,7 +143,10 @@ def _fresh_hub(request: pytest.FixtureRequest, hub: Hub | None = None) -> Hub:
     hubs = request.config.stash.get(_HUBS, None)
     if hubs is None:
         hubs = request.config.stash[_HUBS] = FreshHubs()
-    return hubs.fresh(settings, hub)
+    fresh = hubs.fresh(settings, hub)
+    if all_fired_wanted(request.node.iter_markers("nexigon"), options.nexigon_all_fired):
+        request.addfinalizer(functools.partial(check_all_fired, fresh, request.node, _CALL_FAILED))
+    return fresh
 
 
 def _external(request: pytest.FixtureRequest) -> tuple[str, str] | None:
@@ -188,6 +215,13 @@ def nexigon_sdk(request: pytest.FixtureRequest) -> Iterator[Any]:
     url, token = _sdk_client_args(request)
     with sdk.Client(url, token=token) as client:
         yield client
+
+
+@pytest.fixture
+def nexigon_hooks(nexigon_hub: Hub) -> Hooks:
+    """The hooks of ``nexigon_hub``: ``nexigon_hooks.before(action, fn, times=…, where=…)``
+    and ``.after(…)`` run ``fn(call)`` around its actions (see ``nexigon_fake.toolkit.hooks``)."""
+    return nexigon_hub.hooks
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ The folders are layers, bottom up; each imports only the ones below it::
     state/                      the state machine: records, store, access, one module per resource
     state/storage/              how histories are laid out in memory
     actions                     THE table: one typed row per action
-    toolkit/                    journal, faults, snapshots, fixtures
+    toolkit/                    journal, faults, hooks, snapshots, fixtures
     pipeline                    the one path every call takes
     commands/                   device commands over the WebSocket, as plain Python
     hub                         ``Hub``: the composition root and the typed facade
@@ -21,6 +21,7 @@ from nexigon_fake.clock import FrozenClock, SystemClock
 from nexigon_fake.errors import (
     ActionError,
     ForbiddenError,
+    InjectedResponseError,
     InternalError,
     InvalidError,
     NotFoundError,
@@ -32,6 +33,7 @@ from nexigon_fake.serve.app import create_app
 from nexigon_fake.simulation import DeviceProfile, SimulatedFleet
 from nexigon_fake.toolkit.faults import Fault
 from nexigon_fake.toolkit.fixture_loader import FixtureError, LoadedFixture
+from nexigon_fake.toolkit.hooks import Hook, HookCall
 from nexigon_fake.toolkit.journal import Journal, JournalEntry
 from nexigon_fake.wire.credentials import Credentials
 
@@ -43,8 +45,11 @@ __all__ = [
     "FixtureError",
     "ForbiddenError",
     "FrozenClock",
+    "Hook",
+    "HookCall",
     "Hub",
     "HubConfig",
+    "InjectedResponseError",
     "InternalError",
     "InvalidError",
     "Journal",

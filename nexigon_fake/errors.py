@@ -11,7 +11,8 @@ Every failure leaves the hub as ``{"kind": ..., "message": ...}`` with an HTTP s
     │   ├── UnauthenticatedError    401: no or unknown credentials
     │   └── NotFoundError           404: the entity does not exist or is not visible
     ├── RateLimitedError        kind "RateLimited", 429
-    └── InternalError           kind "Internal", 500
+    ├── InternalError           kind "Internal", 500
+    └── InjectedResponseError   an injected fault's own status, body and headers
 
 Message templates live here so tests can assert on them. A validation error carries what it
 breaks (``rule``) and where (``path``, a JSON path as msgspec writes it: ``$.events[0].severity``)
@@ -35,6 +36,7 @@ class ActionError(Exception):
         super().__init__(message)
         self.message = message
         self.status = self.default_status if status is None else status
+        self.headers: dict[str, str] = {}  # sent with the answer (an injected fault's)
 
     def to_wire(self) -> dict[str, str]:
         return {"kind": self.kind, "message": self.message}
@@ -112,6 +114,16 @@ class InternalError(ActionError):
     default_status = 500
 
 
+class InjectedResponseError(ActionError):
+    """An injected fault's own answer, not shaped by D1: its ``status`` (400 to 599), ``body``
+    (JSON data, answered in place of ``to_wire()``) and ``headers``."""
+
+    def __init__(self, message: str, *, status: int, body: object, headers: dict[str, str]) -> None:
+        super().__init__(message, status=status)
+        self.body = body
+        self.headers = dict(headers)
+
+
 # Message templates.
 MSG_UNKNOWN_ACTION = "Unknown action `{action}`."
 MSG_NOT_IMPLEMENTED = (
@@ -169,8 +181,57 @@ MSG_TOKEN_BOUND = "Deployment token {token_id} is bound to device {device_id}."
 MSG_INJECTED_FAULT = "Injected fault: `{action}` failed with {kind}."
 MSG_FAULT_STATUS = "A fault of kind {kind} answers with status {allowed}, not {status}."
 MSG_FAULT_STATUS_WITHOUT_KIND = "`status` needs a `kind`: a fault without one does not fail."
+MSG_FAULT_BODY_WITH_KIND = (
+    "Send `kind` or `body`, not both: a fault's `body` replaces the `{{kind, message}}` body."
+)
+MSG_FAULT_BODY_TOO_LARGE = "A fault's `body` must encode to at most {limit} bytes of JSON."
+MSG_FAULT_BODY_NOT_JSON = "A fault's `body` must be JSON data: {detail}"
+MSG_FAULT_HEADERS_WITHOUT_ERROR = "`headers` need a fault that fails (`kind`, `status` or `body`)."
+MSG_FAULT_HEADER_NAME = (
+    "Header name {name!r} is not an HTTP field name (1 to 64 of A-Z, a-z, 0-9 and !#$%&'*+-.^_`|~)."
+)
+MSG_FAULT_HEADER_VALUE = (
+    "The value of header `{name}` must be at most 1024 printable ASCII characters (no line breaks)."
+)
+MSG_FAULT_HEADER_RESERVED = "Header `{name}` is set by the server and cannot be injected."
+MSG_FAULT_TOO_MANY_HEADERS = "A fault takes at most {limit} headers."
+MSG_INJECTED_RESPONSE = "Injected fault: `{action}` answered {status}."
+MSG_FAULTS_FULL = (
+    "Cannot arm another fault: {limit} are armed already (clear some with `faults.clear()`)."
+)
+MSG_UNFIRED = "{count} armed {what} never fired as armed:\n{lines}"
+
+# Hooks (nexigon_fake/toolkit/hooks.py).
+MSG_HOOK_NOT_CALLABLE = "A hook must be callable, not {got}."
+MSG_HOOK_TIMES = "`times` must be an integer >= 1 or None (unlimited), not {got!r}."
+MSG_HOOK_COMMAND = (
+    "Hooks run around actions; `devices_InvokeCommand` is a device command (use a command "
+    "handler instead)."
+)
+MSG_HOOK_RAISED = "Hook {hook} raised {error!r}."
+MSG_HOOKS_FULL = (
+    "Cannot add another hook: {limit} are armed already (clear some with `hooks.clear()`)."
+)
+MSG_HOOK_INVOKES = "invokes `{action}` with {input}"
+MSG_HOOK_ASYNC = (
+    "A hook must be a plain function: {name} is async, and hooks run inside the hub's lock, "
+    "where nothing can be awaited."
+)
+MSG_LEFT_UNFIRED = (
+    "nexigon(all_fired=True): the test left armed faults or hooks that never fired as armed:\n"
+    "{lines}"
+)
+MSG_HOOK_WHEN = "`when` must be `before` or `after`, not {got!r}."
+
+# Checked names (nexigon_fake/toolkit/action_names.py) and fixture keys.
+MSG_DID_YOU_MEAN = " (did you mean `{name}`?)"
+MSG_UNKNOWN_ACTION_NAME = "Unknown action `{action}`{hint}."
+MSG_UNKNOWN_WHERE_FIELD = (
+    "Unknown `where` field `{field}`{hint}: the input of {action} has {fields}."
+)
+MSG_FIXTURE_KEY = "The fixture has no {table} key `{key}`{hint}; its {table} keys are: {keys}."
 MSG_FAULT_ACTION = (
-    "Cannot inject a fault into `{action}`: no such action (use `*` for every action, "
+    "Cannot inject a fault into `{action}`: no such action{hint} (use `*` for every action, "
     "`devices_InvokeCommand` for device commands)."
 )
 MSG_FAULT_NOTHING = "A fault needs a `kind` to fail with, a `latencySecs` to wait, or both."

@@ -35,6 +35,7 @@ from nexigon_fake.state.store import Context, Options, Store
 from nexigon_fake.toolkit import snapshot
 from nexigon_fake.toolkit.faults import Faults
 from nexigon_fake.toolkit.fixture_loader import LoadedFixture, load_fixture
+from nexigon_fake.toolkit.hooks import Hooks
 from nexigon_fake.toolkit.journal import DEFAULT_JOURNAL_BYTES, DEFAULT_JOURNAL_CAP, Journal
 from nexigon_fake.toolkit.snapshot import Baseline, Restored
 from nexigon_fake.toolkit.snapshot_format import Snapshot
@@ -108,6 +109,7 @@ class Hub:
         self.lock = threading.RLock()
         self.journal = Journal(journal_cap, self.lock, journal_bytes)
         self.faults: Faults = Faults(seed, self.lock)
+        self.hooks = Hooks(self.lock)  # callables around actions; not in snapshots
         self.commands = Commands(self)  # handlers of simulated devices; not in snapshots
         self.agents = OperationAgents(self)  # simulated agents (D44); not in snapshots
         self.simulators = Simulators()  # simulated fleets (``simulate``); not in snapshots
@@ -177,7 +179,7 @@ class Hub:
     def reset(self, seed: int | None = None) -> None:
         """Forget everything: back to the baseline, or rebuilt from the config (new seed).
 
-        The journal, the armed faults and the command handlers are cleared too.
+        The journal, the armed faults and hooks and the command handlers are cleared too.
         """
         with self.lock:
             if self._baseline is not None and (seed is None or seed == self.config.seed):
@@ -188,13 +190,15 @@ class Hub:
             self._build()
             self.journal.reset()
             self.faults.reset(self.config.seed)
+            self.hooks.reset()
             self.commands.clear()
             self.agents.clear()
             self.simulators.clear()
 
     def reset_to(self, data: dict[str, Any] | bytes | str | Baseline) -> None:
         """Restore a snapshot, make it the baseline ``reset()`` returns to, clear journal,
-        faults and command handlers: one test's starting point, whatever the previous test did.
+        faults, hooks and command handlers: one test's starting point, whatever the previous
+        test did.
 
         A ``Baseline`` restores fastest when it is used again and again (every test's reset).
         """
@@ -207,6 +211,7 @@ class Hub:
                 self._baseline = Baseline(data if isinstance(data, bytes) else self.snapshot_json())
             self.journal.reset()
             self.faults.reset(self.config.seed)
+            self.hooks.reset()
             self.commands.clear()
             self.agents.clear()
             self.simulators.clear()
@@ -243,8 +248,8 @@ class Hub:
     def restore(self, data: dict[str, Any] | bytes | str) -> None:
         """Replace the whole state by a snapshot; a bad one is ``Invalid`` and changes nothing.
 
-        The journal, armed faults and command handlers stay: they record and steer calls, they
-        are not state.
+        The journal, armed faults and hooks and command handlers stay: they record and steer
+        calls, they are not state.
         """
         self._install_restored(snapshot.restore(data))
 

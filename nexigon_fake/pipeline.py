@@ -3,11 +3,12 @@
 ``invoke`` runs the named steps in order, under the host's lock::
 
     resolve action -> authenticate -> admit -> decode -> resolve target
-      -> draw faults -> authorize -> run -> encode -> journal
+      -> draw faults -> authorize -> before-hooks -> run -> encode -> journal -> after-hooks
 
 Device commands (``commands/``) reuse the same steps around their own middle part, and every
 refusal, wherever it happens, is journaled by ``journal_refusal``. Switching steps off (a
-fixture loads without journal or faults) is the explicit ``Mode`` argument.
+fixture loads without journal, faults or hooks) is the explicit ``Mode`` argument. Hooks run
+after authorization (a refused call consumes none) and after-hooks only after a success.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from nexigon_fake.errors import (
     MSG_NOT_IMPLEMENTED,
     MSG_UNKNOWN_ACTION,
     ActionError,
+    InjectedResponseError,
     InternalError,
     InvalidError,
 )
@@ -36,6 +38,7 @@ from nexigon_fake.state.operation_driver import drive
 from nexigon_fake.state.store import Context, Store
 from nexigon_fake.state.target import Target, resolve_target
 from nexigon_fake.toolkit.faults import Faults, Firing
+from nexigon_fake.toolkit.hooks import Hooks, When
 from nexigon_fake.toolkit.journal import Journal
 from nexigon_fake.upstream import UPSTREAM_ACTIONS
 from nexigon_fake.wire.actor import Actor
@@ -44,12 +47,14 @@ from nexigon_fake.wire.decoding import decode_body, decode_input, require_json, 
 
 
 class PipelineHost(Protocol):
-    """What the pipeline needs of a hub: its lock, state, journal, faults and strictness."""
+    """What the pipeline needs of a hub: its lock, state, journal, faults, hooks and
+    strictness."""
 
     lock: threading.RLock
     store: Store
     journal: Journal
     faults: Faults
+    hooks: Hooks
 
     @property
     def strict(self) -> bool: ...
@@ -57,14 +62,15 @@ class PipelineHost(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class Mode:
-    """Which optional steps run: a fixture loads with neither journal nor faults."""
+    """Which optional steps run: a fixture loads with neither journal, faults nor hooks."""
 
     journaled: bool = True
     faulted: bool = True
+    hooked: bool = True
 
 
 NORMAL = Mode()
-QUIET = Mode(journaled=False, faulted=False)
+QUIET = Mode(journaled=False, faulted=False, hooked=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +81,11 @@ class Answer:
     output_json: bytes
     error: ActionError | None
     latency_secs: float
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """Headers to answer with besides the body's (an injected fault's)."""
+        return {} if self.error is None else self.error.headers
 
     def wait(self) -> None:
         """Hold the answer back as an injected latency asks (in-process callers)."""
@@ -167,6 +178,28 @@ def authorize(store: Store, actor: Actor, action: str, rule: Rule, target: Targe
     check(store, actor, action, rule, target)
 
 
+def run_hooks(
+    host: PipelineHost,
+    mode: Mode,
+    when: When,
+    action: str,
+    target: Target,
+    input_json: bytes,
+    output_json: bytes = b"",
+) -> None:
+    """Fire the hooks armed for this call (they read its one resolved ``Target``, as faults
+    do); what a hook raises is the call's error."""
+    if mode.hooked and len(host.hooks):
+        host.hooks.run(when, action, target, input_json, output_json)
+
+
+def error_json(error: ActionError) -> bytes:
+    """The body an error answers with: D1's, or an injected fault's own."""
+    if isinstance(error, InjectedResponseError):
+        return msgspec.json.encode(error.body)
+    return msgspec.json.encode(error.to_wire())
+
+
 def run_handler(spec: ActionSpec[Any, Any], store: Store, actor: Actor, request: Any) -> Any:
     return spec.handler(Context(store, actor, spec.name), request)
 
@@ -220,6 +253,7 @@ def invoke(
         started = store.now()
         actor: Actor | None = None
         firing: Firing | None = None
+        target: Target | None = None
         input_json: bytes | None = payload if isinstance(payload, bytes) else None
         try:
             drive_due(store)  # even for a call then refused (C31)
@@ -234,13 +268,14 @@ def invoke(
             if firing is not None and firing.error is not None:
                 raise firing.error
             authorize(store, actor, name, spec.rule, target)
+            run_hooks(host, mode, "before", name, target, input_json)
             output = run_handler(spec, store, actor, request)
             drive_due(store)
             output_json = msgspec.json.encode(output)
             status, error = 200, None
         except ActionError as action_error:
             output, error, status = None, action_error, action_error.status
-            output_json = msgspec.json.encode(action_error.to_wire())
+            output_json = error_json(action_error)
         except Exception as bug:  # a bug in the fake must still answer as the Hub would
             error = InternalError(MSG_INTERNAL_BUG.format(action=name, error=bug))
             output, status = None, error.status
@@ -250,6 +285,11 @@ def invoke(
         journal_call(
             host, mode, started, name, actor, input_json, status, output_json, firing is not None
         )
+        if error is None and target is not None:
+            try:  # the journal keeps the action's answer; the caller gets the hook's error
+                run_hooks(host, mode, "after", name, target, input_json, output_json)
+            except ActionError as hook_error:
+                output, error, output_json = None, hook_error, error_json(hook_error)
     return Answer(output, output_json, error, firing.latency_secs if firing else 0.0)
 
 

@@ -37,3 +37,18 @@ def test_unknown_goal_is_a_usage_error() -> None:
     )
     assert completed.returncode == 2
     assert "P9" in completed.stderr
+
+
+def test_the_steering_benchmark_prints_a_verdict_per_case() -> None:
+    completed = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "steering.py"), "--quick"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    lines = completed.stdout.splitlines()
+    assert [line.split(":")[0] for line in lines] == ["steering", "steering"], lines
+    for line in lines:
+        assert re.search(r" +[0-9.]+  goal <= 1.5 +(PASS|FAIL)  .+ calls/s against ", line), line

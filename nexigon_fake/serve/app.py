@@ -160,7 +160,7 @@ class _Invoke:
         if answer.latency_secs > 0:
             await asyncio.sleep(answer.latency_secs)
         status = 200 if answer.error is None else answer.error.status
-        await _send_json(send, status, answer.output_json)
+        await _send_json(send, status, answer.output_json, answer.headers)
 
     async def direct(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Serve a call that bypassed the app's middleware, answering errors as its exception
@@ -176,8 +176,12 @@ class _Invoke:
             await _send_json(send, internal.status, msgspec.json.encode(internal.to_wire()))
 
 
-async def _send_json(send: Send, status: int, body: bytes) -> None:
+async def _send_json(
+    send: Send, status: int, body: bytes, extra: dict[str, str] | None = None
+) -> None:
     headers = [(b"content-length", str(len(body)).encode()), (b"content-type", JSON_BYTES)]
+    if extra:  # an injected fault's, checked when it was armed
+        headers += [(name.lower().encode(), value.encode()) for name, value in extra.items()]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
 
@@ -361,6 +365,13 @@ def create_app(
             return _json(control.clear_faults(served))
         return _json(control.inject_fault(served, parse_json_body(await _read_body(request))))
 
+    async def hooks(request: Request) -> Response:
+        if request.method == "GET":
+            return _json(control.hooks(served))
+        if request.method == "DELETE":
+            return _json(control.clear_hooks(served))
+        return _json(control.add_hook(served, parse_json_body(await _read_body(request))))
+
     async def fixture(request: Request) -> Response:
         if request.method == "GET":
             return _json(control.fixture(served))
@@ -397,6 +408,7 @@ def create_app(
             Route("/_fake/state", no_query(state), methods=["GET", "PUT"]),
             Route("/_fake/journal", answering_bugs(journal), methods=["GET", "DELETE"]),
             Route("/_fake/faults", no_query(faults), methods=["GET", "POST", "DELETE"]),
+            Route("/_fake/hooks", no_query(hooks), methods=["GET", "POST", "DELETE"]),
             Route("/_fake/fixture", no_query(fixture), methods=["GET", "POST"]),
         ],
         exception_handlers={

@@ -6,7 +6,7 @@ action, and leaves the hub as it was.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import msgspec
 
@@ -16,16 +16,19 @@ from nexigon_fake.errors import (
     MSG_CLOCK_OUT_OF_RANGE,
     MSG_CLOCK_REFUSED,
     MSG_FIXTURE_ONE_OF,
+    MSG_HOOK_INVOKES,
     MSG_NO_BUILTIN_FIXTURE,
     MSG_REPEATED_QUERY_PARAMETER,
     MSG_UNKNOWN_QUERY_PARAMETER,
     InvalidError,
 )
 from nexigon_fake.hub import Hub
+from nexigon_fake.toolkit.action_names import check_action
 from nexigon_fake.toolkit.fixture_loader import builtin_fixture_names
+from nexigon_fake.toolkit.hooks import HookCall
 from nexigon_fake.toolkit.snapshot_format import MAX_SEED
-from nexigon_fake.wire.common import Timestamp, WireStruct
-from nexigon_fake.wire.decoding import decode_input
+from nexigon_fake.wire.common import DeviceId, ProjectId, Timestamp, WireStruct
+from nexigon_fake.wire.decoding import decode_input, require_json
 
 
 class ClockUpdate(WireStruct, forbid_unknown_fields=True):
@@ -117,6 +120,58 @@ def inject_fault(hub: Hub, payload: dict[str, Any]) -> dict[str, Any]:
 def clear_faults(hub: Hub) -> dict[str, Any]:
     hub.faults.clear()
     return hub.faults.to_json()
+
+
+class HookInvocation(WireStruct, forbid_unknown_fields=True):
+    """The call an HTTP hook makes, as the administrator: an action and its input."""
+
+    action: Annotated[str, msgspec.Meta(min_length=1, max_length=128)]
+    input: dict[str, Any] = msgspec.field(default_factory=dict)
+
+
+class HookRequest(WireStruct, forbid_unknown_fields=True):
+    """``POST /_fake/hooks``: a Python callable cannot cross HTTP, so a hook armed here
+    invokes an action given as JSON (say, the concurrent write a test needs)."""
+
+    when: Literal["before", "after"]
+    action: Annotated[str, msgspec.Meta(min_length=1, max_length=128)]
+    invoke: HookInvocation
+    times: Annotated[int, msgspec.Meta(ge=1)] | None = None
+    where: dict[str, Any] | None = None
+    device_id: DeviceId | None = None
+    project_id: ProjectId | None = None
+
+
+def hooks(hub: Hub) -> dict[str, Any]:
+    return hub.hooks.to_json()
+
+
+def add_hook(hub: Hub, payload: dict[str, Any]) -> dict[str, Any]:
+    request: HookRequest = decode_input(HookRequest, payload, strict=True)
+    call = request.invoke
+    check_action(call.action, commands=False)
+    input_text = require_json(call.input).decode()
+
+    def invoke(_: HookCall) -> None:
+        hub.invoke(call.action, call.input)
+
+    description = MSG_HOOK_INVOKES.format(action=call.action, input=input_text)
+    hook = hub.hooks.add(
+        request.when,
+        request.action,
+        invoke,
+        times=request.times,
+        where=request.where,
+        description=description,
+        device_id=request.device_id,
+        project_id=request.project_id,
+    )
+    return hook.to_json()
+
+
+def clear_hooks(hub: Hub) -> dict[str, Any]:
+    hub.hooks.clear()
+    return hub.hooks.to_json()
 
 
 def fixture(hub: Hub) -> dict[str, Any]:

@@ -21,6 +21,8 @@ from typing import Any
 import msgspec
 
 from nexigon_fake.clock import format_timestamp
+from nexigon_fake.toolkit.action_names import camel_case as camel_case
+from nexigon_fake.toolkit.action_names import check_action, check_where, known_actions
 from nexigon_fake.wire.actor import Actor
 
 DEFAULT_JOURNAL_CAP = 10_000
@@ -74,15 +76,30 @@ def _keep(body: bytes, limit: int) -> tuple[bytes, Cut | None]:
     return body[:KEPT_PREFIX_BYTES], Cut(len(body), hashlib.sha256(body).hexdigest())
 
 
-def camel_case(name: str) -> str:
-    """``device_id`` -> ``deviceId``; camelCase names pass through unchanged."""
-    head, *rest = name.split("_")
-    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+def input_matches(data: Any, where: Mapping[str, Any]) -> bool:
+    """True when every ``where`` field (snake_case or camelCase) equals the input's."""
+    if not isinstance(data, dict) or is_raw_value(data):
+        return not where
+    for name, expected in where.items():
+        key = name if name in data else camel_case(name)
+        if data.get(key, _MISSING) != expected:
+            return False
+    return True
 
 
 @dataclass(slots=True)
 class JournalEntry:
-    """One invocation: what was asked, by whom, and what the hub answered."""
+    """One invocation: what was asked, by whom, and what the hub answered.
+
+    ``sequence`` numbers entries from 1 per hub (it keeps counting past dropped entries);
+    ``time`` is the hub clock when the call started; ``action`` the name called (also an
+    unknown one, refused, and ``devices_InvokeCommand`` for device commands); ``actor`` who
+    called (``None`` when refused before authentication); ``status`` the HTTP status
+    answered; ``fault_injected`` whether a fault fired on it. ``input`` and ``output`` are the
+    bodies as JSON data, decoded on each read from ``input_json`` and ``output_json`` (the
+    bytes kept; ``input_cut``/``output_cut`` say what was cut off a body too big to keep
+    whole). ``ok`` is ``status == 200``.
+    """
 
     sequence: int
     time: dt.datetime
@@ -119,14 +136,7 @@ class JournalEntry:
 
     def matches(self, where: Mapping[str, Any]) -> bool:
         """True when every ``where`` field (snake_case or camelCase) equals the input's."""
-        data = self.input
-        if not isinstance(data, dict) or is_raw_value(data):
-            return not where
-        for name, expected in where.items():
-            key = name if name in data else camel_case(name)
-            if data.get(key, _MISSING) != expected:
-                return False
-        return True
+        return input_matches(self.input, where)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -241,10 +251,19 @@ class Journal:
         where: Mapping[str, Any] | None = None,
         status: int | None = None,
     ) -> list[JournalEntry]:
-        """The entries for ``action`` (every action when ``None``) that match the filters."""
+        """The entries for ``action`` (every action when ``None``) that match the filters.
+
+        An action name that is neither an action nor journaled, or a ``where`` field its input
+        does not have, is ``InvalidError``: a typo would otherwise match nothing, and
+        ``assert_not_called`` would pass. (Calls to unknown actions are journaled, refused.)"""
+        entries = self.entries()
+        if action is None or action in known_actions():
+            check_where(action, where)
+        elif not any(entry.action == action for entry in entries):
+            check_action(action)
         return [
             entry
-            for entry in self.entries()
+            for entry in entries
             if (action is None or entry.action == action)
             and (status is None or entry.status == status)
             and (where is None or entry.matches(where))

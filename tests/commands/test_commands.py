@@ -971,6 +971,16 @@ async def test_an_every_action_fault_hits_commands_too(hub: Hub, device: str) ->
 
 
 @pytest.mark.asyncio
+async def test_a_fault_with_its_own_answer_carries_its_status_and_message(
+    hub: Hub, device: str
+) -> None:
+    hub.faults.inject(COMMAND_ACTION, status=503, body={"a": 1}, headers={"Retry-After": "1"})
+    done, _ = await invoke(hub, device, frame("echo"))
+    assert done == error_done("Injected fault: `devices_InvokeCommand` answered 503.")
+    assert (hub.journal[-1].status, hub.journal[-1].fault_injected) == (503, True)
+
+
+@pytest.mark.asyncio
 async def test_faults_do_not_fire_on_refused_or_malformed_invocations(
     hub: Hub, device: str
 ) -> None:

@@ -330,7 +330,8 @@ BAD_MARKERS = {
     "positional": ("7", "nexigon marker takes keyword arguments only"),
     "unknown": (
         "sead=7",
-        "nexigon marker: unknown argument(s) ['sead']; it takes seed, now, fixture, strict",
+        "nexigon marker: unknown argument(s) ['sead']; it takes seed, now, fixture, strict, "
+        "all_fired",
     ),
     "negative_seed": ("seed=-1", "nexigon: the seed must be an integer >= 0, not -1"),
     "text_seed": ("seed='7'", "nexigon: the seed must be an integer >= 0, not '7'"),
@@ -387,8 +388,8 @@ def test_marker_is_registered(inner: pytest.Pytester) -> None:
     result = inner.runpytest("--markers")
     result.stdout.fnmatch_lines(
         [
-            "@pytest.mark.nexigon(seed=0, now=None, fixture=None, strict=False): "
-            "configure this test's fake Nexigon Hub*"
+            "@pytest.mark.nexigon(seed=0, now=None, fixture=None, strict=False, "
+            "all_fired=False): configure this test's fake Nexigon Hub*"
         ]
     )
 

@@ -35,6 +35,8 @@ def client(hub: Hub, **headers: str) -> httpx.Client:
         ("POST", "/_fake/reset"),
         ("POST", "/_fake/clock"),
         ("POST", "/_fake/faults"),
+        ("POST", "/_fake/hooks"),
+        ("GET", "/_fake/hooks"),
         ("GET", "/_fake/fixture"),
     ],
 )

@@ -264,9 +264,9 @@ def test_calls_filters_by_action_where_in_both_cases_and_status(hub: Hub) -> Non
 
 
 def test_where_on_a_body_that_is_not_an_object_matches_only_an_empty_filter(hub: Hub) -> None:
-    hub.invoke_json("devices_Query", b"[1, 2]", Credentials(hub.admin_token))
-    assert len(hub.journal.calls("devices_Query", where={})) == 1
-    assert hub.journal.calls("devices_Query", where={"limit": 1}) == []
+    hub.invoke_json("projects_QueryDevices", b"[1, 2]", Credentials(hub.admin_token))
+    assert len(hub.journal.calls("projects_QueryDevices", where={})) == 1
+    assert hub.journal.calls("projects_QueryDevices", where={"project_id": "p_x"}) == []
 
 
 def test_assert_called_passes_and_returns_the_matching_entries(hub: Hub) -> None:
