@@ -173,20 +173,26 @@ def nexigon_client(request: pytest.FixtureRequest) -> Iterator[httpx.Client]:
         yield http
 
 
-def _sdk_client_args(request: pytest.FixtureRequest) -> tuple[str, str]:
+def _sdk_client_args(request: pytest.FixtureRequest) -> tuple[str, Callable[[], str]]:
+    """The URL and the token, read per request: a client follows the hub's admin token
+    through a restore that changes it."""
     external = _external(request)
     if external is not None:
-        return external
+        url, token = external
+        return url, lambda: token
     server: NexigonServer = request.getfixturevalue("nexigon_server")
-    return server.url, server.admin_token
+    return server.url, lambda: server.hub.admin_token
 
 
 @pytest.fixture
 def nexigon_sdk(request: pytest.FixtureRequest) -> Iterator[Any]:
-    """The official SDK's ``Client``, pointed at ``nexigon_server`` as its admin."""
-    sdk = pytest.importorskip("nexigon_hub_sdk", reason=SDK_MISSING)
+    """The official SDK's ``Client``, pointed at ``nexigon_server`` as its admin (a fresh
+    client per test on one shared SSL context: ``testing.plugin.sdk_clients``)."""
+    pytest.importorskip("nexigon_hub_sdk", reason=SDK_MISSING)
+    from nexigon_fake.testing.plugin.sdk_clients import SdkClient
+
     url, token = _sdk_client_args(request)
-    with sdk.Client(url, token=token) as client:
+    with SdkClient(url, token=token) as client:
         yield client
 
 
@@ -235,9 +241,11 @@ if pytest_asyncio is not None:
     @pytest_asyncio.fixture
     async def nexigon_async_sdk(request: pytest.FixtureRequest) -> AsyncIterator[Any]:
         """The official SDK's ``AsyncClient``, pointed at ``nexigon_server`` as its admin."""
-        sdk = pytest.importorskip("nexigon_hub_sdk", reason=SDK_MISSING)
+        pytest.importorskip("nexigon_hub_sdk", reason=SDK_MISSING)
+        from nexigon_fake.testing.plugin.sdk_clients import AsyncSdkClient
+
         url, token = _sdk_client_args(request)
-        async with sdk.AsyncClient(url, token=token) as client:
+        async with AsyncSdkClient(url, token=token) as client:
             yield client
 
 else:  # pragma: no cover - exercised only where pytest-asyncio is absent
