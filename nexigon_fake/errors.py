@@ -324,3 +324,7 @@ MSG_CONTROL_TOKEN_REQUIRED = (
 )
 MSG_NO_INVOKE_FRAME = "No Invoke frame within {secs}s."
 MSG_BODY_TIMEOUT = "Request body not received within {secs}s."
+# Snapshots restored with ``keep_credentials=True``.
+MSG_KEEP_CREDENTIALS_TAKEN = (
+    "Cannot keep the admin token: the snapshot already has it as a token of user {user_id}."
+)
