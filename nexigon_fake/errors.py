@@ -328,3 +328,12 @@ MSG_BODY_TIMEOUT = "Request body not received within {secs}s."
 MSG_KEEP_CREDENTIALS_TAKEN = (
     "Cannot keep the admin token: the snapshot already has it as a token of user {user_id}."
 )
+# The plugin's portable fixtures (nexigon_organization_id, ...) against an external hub.
+MSG_CALL_FAILED = "{action} failed on {url} with status {status}: {body}"
+MSG_NO_ORGANIZATION = (
+    "{url}: the token sees no organization; a project needs one (NEXIGON_ORGANIZATION_ID)"
+)
+MSG_MANY_ORGANIZATIONS = (
+    "{url}: the token sees {count} organizations; choose one with --nexigon-organization-id "
+    "or NEXIGON_ORGANIZATION_ID ({ids})"
+)

@@ -8,8 +8,8 @@ or inconsistent one is ``Invalid`` and the hub keeps its state.
 
 from __future__ import annotations
 
-import pickle
 import dataclasses
+import pickle
 from dataclasses import dataclass
 from typing import Any
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from nexigon_fake.testing.plugin.sdk_clients import AsyncSdkClient, SdkClient, shared_ssl_context
+from nexigon_fake.testing.plugin.auth import shared_ssl_context
+from nexigon_fake.testing.plugin.sdk_clients import AsyncSdkClient, SdkClient
 from tests.plugin.conftest import INNER_INI
 
 pytest_plugins = ["pytester"]

@@ -1,10 +1,26 @@
-"""Bearer auth that reads its token per request, so a client follows the hub's admin token."""
+"""What the plugin's HTTP clients share: bearer auth that reads its token per request (so a
+client follows the hub's admin token), and one SSL context per process."""
 
 from __future__ import annotations
 
+import ssl
+import threading
 from collections.abc import Callable, Generator
 
 import httpx
+
+_SSL_CONTEXT: ssl.SSLContext | None = None
+_SSL_LOCK = threading.Lock()
+
+
+def shared_ssl_context() -> ssl.SSLContext:
+    """httpx's default context, made once per process: building one loads the CA bundle
+    (~30 ms), and it is configuration, not state a test could leave behind."""
+    global _SSL_CONTEXT
+    with _SSL_LOCK:
+        if _SSL_CONTEXT is None:
+            _SSL_CONTEXT = httpx.create_ssl_context()
+        return _SSL_CONTEXT
 
 
 class FollowingBearer(httpx.Auth):

@@ -6,9 +6,9 @@ from __future__ import annotations
 import httpx
 
 from nexigon_fake.hub import Hub
-from nexigon_fake.testing.plugin.auth import FollowingBearer
 from nexigon_fake.serve.app import create_app
 from nexigon_fake.serve.transport import InProcessTransport
+from nexigon_fake.testing.plugin.auth import FollowingBearer
 
 IN_PROCESS_BASE_URL = "http://nexigon-fake.test"
 

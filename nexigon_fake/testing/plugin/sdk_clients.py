@@ -1,7 +1,7 @@
 """The official SDK's clients for ``nexigon_sdk`` / ``nexigon_async_sdk``: cheap per test.
 
 ``nexigon_hub_sdk.Client(url, token=…)`` builds a fresh SSL context (loading the CA bundle,
-~30 ms) for every client, which made the SDK fixtures cost fifteen times what
+~30 ms) for every client, which made the SDK fixtures cost dozens of times what
 ``nexigon_server`` costs. These clients share one SSL context per pytest process and nothing
 else: each test gets its own HTTP client (headers, cookies, connections), so no test can see
 another's. Their token is read per request, so they follow the hub's current admin token.
@@ -9,26 +9,12 @@ another's. Their token is read per request, so they follow the hub's current adm
 
 from __future__ import annotations
 
-import ssl
-import threading
 from collections.abc import Callable
 
 import httpx
 import nexigon_hub_sdk
 
-from nexigon_fake.testing.plugin.auth import FollowingBearer
-
-_SSL_CONTEXT: ssl.SSLContext | None = None
-_SSL_LOCK = threading.Lock()
-
-
-def shared_ssl_context() -> ssl.SSLContext:
-    """httpx's default context, made once per process (it is configuration, not state)."""
-    global _SSL_CONTEXT
-    with _SSL_LOCK:
-        if _SSL_CONTEXT is None:
-            _SSL_CONTEXT = httpx.create_ssl_context()
-        return _SSL_CONTEXT
+from nexigon_fake.testing.plugin.auth import FollowingBearer, shared_ssl_context
 
 
 def _api_url(base_url: str) -> str:
