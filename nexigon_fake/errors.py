@@ -337,3 +337,16 @@ MSG_MANY_ORGANIZATIONS = (
     "{url}: the token sees {count} organizations; choose one with --nexigon-organization-id "
     "or NEXIGON_ORGANIZATION_ID ({ids})"
 )
+# A module of an optional extra imported without it.
+MSG_MISSING_EXTRA = (
+    "{module} needs `{missing}`, which comes with the [{extra}] extra: "
+    "pip install 'nexigon-fake[{extra}]'"
+)
+
+
+def missing_extra(error: ModuleNotFoundError, module: str, extra: str) -> ImportError:
+    """The ImportError for ``module`` when a package of ``extra`` is not installed: it says
+    which extra to install rather than only which package is missing."""
+    missing = error.name or "a package"
+    message = MSG_MISSING_EXTRA.format(module=module, missing=missing, extra=extra)
+    return ImportError(message, name=error.name)
