@@ -3,6 +3,8 @@ admin token through a restore that changes it."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from nexigon_fake.testing.plugin.auth import shared_ssl_context
@@ -126,9 +128,9 @@ def test_sdk_clients_share_one_ssl_context() -> None:
     """What makes them cheap: no client builds its own SSL context."""
     first, second = SdkClient("http://127.0.0.1:1", token="t"), SdkClient("http://x", token="u")
     asynchronous = AsyncSdkClient("http://127.0.0.1:1", token="t")
-    contexts = {
-        id(client._http._transport._pool._ssl_context) for client in (first, second, asynchronous)
-    }
+    transports: list[Any] = [client._http._transport for client in (first, second)]
+    transports.append(asynchronous._http._transport)
+    contexts = {id(transport._pool._ssl_context) for transport in transports}
     assert contexts == {id(shared_ssl_context())}
     first.close()
     second.close()
