@@ -10,11 +10,14 @@ Fixtures: ``nexigon_hub``, ``nexigon_client``, ``nexigon_async_client``, ``nexig
 ``nexigon_hooks``. Configure them with the marker ``@pytest.mark.nexigon(seed=…, now=…,
 fixture=…, strict=…, all_fired=…)`` or the ``--nexigon-*`` options; simulated fleets with
 ``@pytest.mark.nexigon_fleet(count=…, …)``.
+Portable fixtures, for suites that also run against a real Hub (``--nexigon-url`` or
+``NEXIGON_URL``): ``nexigon_organization_id``, ``nexigon_project_id``, ``nexigon_create_device``.
 """
 
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import AsyncIterator, Callable, Generator, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +30,7 @@ if TYPE_CHECKING:  # the plugin stays import-light: these load inside fixtures
     from nexigon_fake.simulation import SimulatedFleet
     from nexigon_fake.testing.plugin.devices import SimulatedDevice as SimulatedDevice
     from nexigon_fake.testing.plugin.hubs import FreshHubs
+    from nexigon_fake.testing.plugin.portable import Caller, DeviceFactory, RemoteCaller
     from nexigon_fake.testing.plugin.server import LiveServer
     from nexigon_fake.testing.plugin.server import NexigonServer as NexigonServer
     from nexigon_fake.toolkit.hooks import Hooks
@@ -46,6 +50,12 @@ _HUBS: pytest.StashKey[FreshHubs] = pytest.StashKey()
 _SERVER: pytest.StashKey[LiveServer] = pytest.StashKey()
 # Per test item: its call failed (the all-fired check then stays quiet).
 _CALL_FAILED: pytest.StashKey[bool] = pytest.StashKey()
+_REMOTE: pytest.StashKey[RemoteCaller] = pytest.StashKey()
+_ORGANIZATION: pytest.StashKey[str] = pytest.StashKey()
+
+# Environment variables standing in for the options: a token on the command line lands in
+# shell history and CI logs.
+URL_ENV, TOKEN_ENV, ORGANIZATION_ENV = "NEXIGON_URL", "NEXIGON_TOKEN", "NEXIGON_ORGANIZATION_ID"
 
 
 def __getattr__(name: str) -> Any:
@@ -77,13 +87,21 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--nexigon-url",
         default=None,
-        help="run nexigon_client, nexigon_async_client and the SDK fixtures against this "
-        "external hub (another fake, or a real Nexigon Hub) instead of a fake",
+        help="run nexigon_client, nexigon_async_client, the SDK fixtures and the portable "
+        "fixtures against this external hub (another fake, or a real Nexigon Hub) instead of "
+        f"a fake (default: ${URL_ENV})",
     )
     group.addoption(
         "--nexigon-token",
         default=None,
-        help="bearer token for --nexigon-url",
+        help=f"bearer token for --nexigon-url (default: ${TOKEN_ENV}, which keeps it out of "
+        "shell history and CI logs)",
+    )
+    group.addoption(
+        "--nexigon-organization-id",
+        default=None,
+        help="organization of nexigon_organization_id on an external hub (default: "
+        f"${ORGANIZATION_ENV}, else the token's only organization)",
     )
     group.addoption(
         "--nexigon-all-fired",
@@ -108,8 +126,13 @@ def pytest_configure(config: pytest.Config) -> None:
         "journaled=False): defaults of the nexigon_fleet fixture's simulated fleets "
         "(profile: a DeviceProfile, its JSON data, or a path to a JSON file)",
     )
-    if config.getoption("nexigon_url") and not config.getoption("nexigon_token"):
-        raise pytest.UsageError("--nexigon-url needs --nexigon-token (the hub's bearer token)")
+    if _option_or_env(config, "nexigon_url", URL_ENV) and not _option_or_env(
+        config, "nexigon_token", TOKEN_ENV
+    ):
+        raise pytest.UsageError(
+            f"--nexigon-url needs --nexigon-token (the hub's bearer token); ${URL_ENV} and "
+            f"${TOKEN_ENV} stand in for them"
+        )
     seed = config.getoption("nexigon_seed")
     if seed is not None and seed < 0:
         raise pytest.UsageError(f"--nexigon-seed must be an integer >= 0, not {seed}")
@@ -120,6 +143,15 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     if server is not None:
         server.stop()
         del config.stash[_SERVER]
+    remote = config.stash.get(_REMOTE, None)
+    if remote is not None:
+        remote.close()
+        del config.stash[_REMOTE]
+
+
+def _option_or_env(config: pytest.Config, option: str, variable: str) -> str | None:
+    value = config.getoption(option)
+    return value if value else os.environ.get(variable) or None
 
 
 @pytest.hookimpl(wrapper=True)
@@ -150,8 +182,11 @@ def _fresh_hub(request: pytest.FixtureRequest, hub: Hub | None = None) -> Hub:
 
 
 def _external(request: pytest.FixtureRequest) -> tuple[str, str] | None:
-    url = request.config.option.nexigon_url
-    return None if url is None else (url.rstrip("/"), request.config.option.nexigon_token)
+    config = request.config
+    url = _option_or_env(config, "nexigon_url", URL_ENV)
+    if url is None:
+        return None
+    return url.rstrip("/"), _option_or_env(config, "nexigon_token", TOKEN_ENV) or ""
 
 
 @pytest.fixture
@@ -200,20 +235,26 @@ def nexigon_client(request: pytest.FixtureRequest) -> Iterator[httpx.Client]:
         yield http
 
 
-def _sdk_client_args(request: pytest.FixtureRequest) -> tuple[str, str]:
+def _sdk_client_args(request: pytest.FixtureRequest) -> tuple[str, Callable[[], str]]:
+    """The URL and the token, read per request: a client follows the hub's admin token
+    through a restore that changes it."""
     external = _external(request)
     if external is not None:
-        return external
+        url, token = external
+        return url, lambda: token
     server: NexigonServer = request.getfixturevalue("nexigon_server")
-    return server.url, server.admin_token
+    return server.url, lambda: server.hub.admin_token
 
 
 @pytest.fixture
 def nexigon_sdk(request: pytest.FixtureRequest) -> Iterator[Any]:
-    """The official SDK's ``Client``, pointed at ``nexigon_server`` as its admin."""
-    sdk = pytest.importorskip("nexigon_hub_sdk", reason=SDK_MISSING)
+    """The official SDK's ``Client``, pointed at ``nexigon_server`` as its admin (a fresh
+    client per test on one shared SSL context: ``testing.plugin.sdk_clients``)."""
+    pytest.importorskip("nexigon_hub_sdk", reason=SDK_MISSING)
+    from nexigon_fake.testing.plugin.sdk_clients import SdkClient
+
     url, token = _sdk_client_args(request)
-    with sdk.Client(url, token=token) as client:
+    with SdkClient(url, token=token) as client:
         yield client
 
 
@@ -246,6 +287,83 @@ def nexigon_fleet(request: pytest.FixtureRequest) -> Callable[..., SimulatedFlee
     return SimulatedFleets(request.getfixturevalue("nexigon_hub"), defaults)
 
 
+def _caller(request: pytest.FixtureRequest) -> Caller:
+    """How the portable fixtures call the hub: the fake in-process, or the external hub."""
+    from nexigon_fake.testing.plugin.portable import FakeCaller, RemoteCaller
+
+    external = _external(request)
+    if external is None:
+        return FakeCaller(request.getfixturevalue("nexigon_hub"))
+    remote = request.config.stash.get(_REMOTE, None)
+    if remote is None:
+        remote = request.config.stash[_REMOTE] = RemoteCaller(*external)
+    return remote
+
+
+@pytest.fixture
+def nexigon_organization_id(request: pytest.FixtureRequest) -> str:
+    """The organization tests make projects in: the fake's default one; on an external hub
+    ``--nexigon-organization-id`` / ``$NEXIGON_ORGANIZATION_ID``, else the token's only one."""
+    external = _external(request)
+    if external is None:
+        hub: Hub = request.getfixturevalue("nexigon_hub")
+        return hub.default_organization_id
+    config = request.config
+    chosen = _option_or_env(config, "nexigon_organization_id", ORGANIZATION_ENV)
+    if chosen is not None:
+        return chosen
+    found = config.stash.get(_ORGANIZATION, None)
+    if found is None:
+        from nexigon_fake.testing.plugin.portable import only_organization
+
+        try:
+            found = config.stash[_ORGANIZATION] = only_organization(_caller(request), external[0])
+        except LookupError as error:
+            pytest.fail(str(error), pytrace=False)
+    return found
+
+
+@pytest.fixture
+def nexigon_project_id(
+    request: pytest.FixtureRequest, nexigon_organization_id: str
+) -> Iterator[str]:
+    """A project of this test's own, named after it (``test-<name>``, with a random suffix on
+    an external hub, where it is deleted when the test ends)."""
+    from nexigon_fake.testing.plugin.portable import delete_quietly, project_name
+
+    external = _external(request) is not None
+    call = _caller(request)
+    body = {
+        "organizationId": nexigon_organization_id,
+        "name": project_name(request.node.name, external),
+    }
+    project_id = str(call("projects_Create", body)["projectId"])
+    yield project_id
+    if external:
+        delete_quietly(call, "projects_Delete", {"projectId": project_id})
+
+
+@pytest.fixture
+def nexigon_create_device(
+    request: pytest.FixtureRequest, nexigon_project_id: str
+) -> Iterator[DeviceFactory]:
+    """Make devices: ``nexigon_create_device(project_id=None, *, name=None)`` gives a
+    ``CreatedDevice`` (id, project, fingerprint) in ``nexigon_project_id`` or the given
+    project; on an external hub they are deleted when the test ends."""
+    from nexigon_fake.testing.plugin import portable
+
+    external = _external(request) is not None
+    fingerprints = (
+        portable.external_fingerprints()
+        if external
+        else portable.fake_fingerprints(request.getfixturevalue("nexigon_hub"))
+    )
+    factory = portable.DeviceFactory(_caller(request), nexigon_project_id, fingerprints)
+    yield factory
+    if external:
+        factory.delete_created()
+
+
 if pytest_asyncio is not None:
 
     @pytest_asyncio.fixture
@@ -269,9 +387,11 @@ if pytest_asyncio is not None:
     @pytest_asyncio.fixture
     async def nexigon_async_sdk(request: pytest.FixtureRequest) -> AsyncIterator[Any]:
         """The official SDK's ``AsyncClient``, pointed at ``nexigon_server`` as its admin."""
-        sdk = pytest.importorskip("nexigon_hub_sdk", reason=SDK_MISSING)
+        pytest.importorskip("nexigon_hub_sdk", reason=SDK_MISSING)
+        from nexigon_fake.testing.plugin.sdk_clients import AsyncSdkClient
+
         url, token = _sdk_client_args(request)
-        async with sdk.AsyncClient(url, token=token) as client:
+        async with AsyncSdkClient(url, token=token) as client:
             yield client
 
 else:  # pragma: no cover - exercised only where pytest-asyncio is absent

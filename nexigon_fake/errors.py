@@ -385,3 +385,29 @@ MSG_CONTROL_TOKEN_REQUIRED = (
 )
 MSG_NO_INVOKE_FRAME = "No Invoke frame within {secs}s."
 MSG_BODY_TIMEOUT = "Request body not received within {secs}s."
+# Snapshots restored with ``keep_credentials=True``.
+MSG_KEEP_CREDENTIALS_TAKEN = (
+    "Cannot keep the admin token: the snapshot already has it as a token of user {user_id}."
+)
+# The plugin's portable fixtures (nexigon_organization_id, ...) against an external hub.
+MSG_CALL_FAILED = "{action} failed on {url} with status {status}: {body}"
+MSG_NO_ORGANIZATION = (
+    "{url}: the token sees no organization; a project needs one (NEXIGON_ORGANIZATION_ID)"
+)
+MSG_MANY_ORGANIZATIONS = (
+    "{url}: the token sees {count} organizations; choose one with --nexigon-organization-id "
+    "or NEXIGON_ORGANIZATION_ID ({ids})"
+)
+# A module of an optional extra imported without it.
+MSG_MISSING_EXTRA = (
+    "{module} needs `{missing}`, which comes with the [{extra}] extra: "
+    "pip install 'nexigon-fake[{extra}]'"
+)
+
+
+def missing_extra(error: ModuleNotFoundError, module: str, extra: str) -> ImportError:
+    """The ImportError for ``module`` when a package of ``extra`` is not installed: it says
+    which extra to install rather than only which package is missing."""
+    missing = error.name or "a package"
+    message = MSG_MISSING_EXTRA.format(module=module, missing=missing, extra=extra)
+    return ImportError(message, name=error.name)

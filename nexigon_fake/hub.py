@@ -228,10 +228,11 @@ class Hub:
     # Snapshots and fixtures.
 
     def snapshot(self) -> dict[str, Any]:
-        """The whole state as JSON data; ``restore`` brings it back exactly."""
+        """The whole state as JSON data (a ``dict``); ``restore`` brings it back exactly."""
         return snapshot.to_json_data(self._take_snapshot())
 
     def snapshot_json(self) -> bytes:
+        """The same snapshot as UTF-8 JSON text (``bytes``), ready to write to a file."""
         return msgspec.json.encode(self._take_snapshot())
 
     def _take_snapshot(self) -> Snapshot:
@@ -245,13 +246,22 @@ class Hub:
                 None if self.fixture is None else self.fixture.to_json(),
             )
 
-    def restore(self, data: dict[str, Any] | bytes | str) -> None:
-        """Replace the whole state by a snapshot; a bad one is ``Invalid`` and changes nothing.
+    def restore(
+        self, data: dict[str, Any] | bytes | str, *, keep_credentials: bool = False
+    ) -> None:
+        """Replace the whole state by a snapshot (``snapshot()``'s dict, or ``snapshot_json()``'s
+        bytes or text); a bad one is ``Invalid`` and changes nothing.
 
-        The journal, armed faults and hooks and command handlers stay: they record and steer
-        calls, they are not state.
+        A snapshot carries the admin token of the hub it was taken from, so one taken with
+        another seed brings another token. ``keep_credentials=True`` keeps this hub's admin
+        token instead (the restored admin's token takes it), for code that was handed the token
+        before the restore. The journal, armed faults and hooks and command handlers stay: they
+        record and steer calls, they are not state.
         """
-        self._install_restored(snapshot.restore(data))
+        restored = snapshot.restore(data)
+        if keep_credentials:
+            restored = snapshot.with_admin_token(restored, self.admin_token)
+        self._install_restored(restored)
 
     def _install_restored(self, restored: Restored) -> None:
         with self.lock:

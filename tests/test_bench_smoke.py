@@ -29,14 +29,14 @@ def test_quick_benchmarks_print_one_verdict_per_goal() -> None:
 
 def test_unknown_goal_is_a_usage_error() -> None:
     completed = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "run.py"), "--only", "P9"],
+        [sys.executable, str(ROOT / "bench" / "run.py"), "--only", "P99"],
         capture_output=True,
         text=True,
         timeout=60,
         check=False,
     )
     assert completed.returncode == 2
-    assert "P9" in completed.stderr
+    assert "P99" in completed.stderr
 
 
 def test_the_steering_benchmark_prints_a_verdict_per_case() -> None:
@@ -52,3 +52,20 @@ def test_the_steering_benchmark_prints_a_verdict_per_case() -> None:
     assert [line.split(":")[0] for line in lines] == ["steering", "steering"], lines
     for line in lines:
         assert re.search(r" +[0-9.]+  goal <= 1.5 +(PASS|FAIL)  .+ calls/s against ", line), line
+
+
+def test_quick_fixture_cost_prints_the_sdk_verdict() -> None:
+    """P9 runs inner pytest sessions with the plugin; the quick run measures only its goal."""
+    completed = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run.py"), "--quick", "--only", "P9"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    verdicts = [line for line in completed.stdout.splitlines() if not line.startswith("#")]
+    assert len(verdicts) == 1, completed.stdout
+    assert re.match(
+        r"^P9 nexigon_sdk / nexigon_server +(-?[0-9.]+|inf)  goal <= 2 +(PASS|FAIL)  ", verdicts[0]
+    ), verdicts[0]

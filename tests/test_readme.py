@@ -95,3 +95,38 @@ def test_readme_example_is_a_test(path: str, code: str) -> None:
     body = "\n".join(line for line in lines if line not in imports).strip("\n") + "\n"
     assert _imported("\n".join(imports)) <= _imported(source), f"{path} lacks an import"
     assert body in source or textwrap.indent(body, "    ") in source, f"{path} differs"
+
+
+def _serve_options() -> set[str]:
+    from nexigon_fake.serve.cli import build_parser
+
+    parser = build_parser()
+    commands = next(a for a in parser._actions if a.dest == "command")
+    serve = commands.choices["serve"]  # type: ignore[index]
+    return {
+        flag
+        for action in serve._actions
+        for flag in action.option_strings
+        if flag.startswith("--") and flag != "--help"
+    }
+
+
+def test_every_serve_option_is_in_the_readme_table() -> None:
+    start = README.index("`scripts/serve` passes its arguments to `nexigon-fake serve`")
+    table = README[start:].split("\n\n")[1]
+    first_cells = [row.split("|")[1] for row in table.splitlines() if row.startswith("| `--")]
+    documented = set(re.findall(r"`(--[a-z-]+)", "".join(first_cells)))
+    assert _serve_options() - documented == set(), "options missing from the README's table"
+    assert documented - _serve_options() == set(), "the README's table lists unknown options"
+
+
+def test_the_readme_opens_with_how_to_use_it_in_a_project() -> None:
+    sections = re.findall(r"^## (.+)$", README, flags=re.M)
+    assert sections[0] == "Use it in your project"
+    opening = README.split("## Use it in your project")[1].split("\n## ")[0]
+    for command in ("pip install 'nexigon-fake[testing]'", "pip install -e", "nexigon-fake serve"):
+        assert command in opening
+
+
+def test_the_readme_cites_no_unshipped_document() -> None:
+    assert "SEMANTICS" not in README

@@ -13,9 +13,9 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 import msgspec.inspect as mi
-from hypothesis import strategies as st
 
 from nexigon_fake.actions import ACTIONS
+from nexigon_fake.errors import missing_extra
 from nexigon_fake.hub import Hub
 from nexigon_fake.ids import (
     BASE58_ALPHABET,
@@ -31,6 +31,11 @@ from nexigon_fake.testing._expressions import (
     json_mutations,
 )
 from nexigon_fake.wire.common import MAX_BOUND
+
+try:
+    from hypothesis import strategies as st
+except ModuleNotFoundError as error:  # hypothesis comes with [testing]
+    raise missing_extra(error, __name__, "testing") from None
 
 InputT = TypeVar("InputT")
 KnownIds = Mapping[str, Sequence[str]]

@@ -11,9 +11,13 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from hypothesis import strategies as st
-
+from nexigon_fake.errors import missing_extra
 from nexigon_fake.wire import json as wire_json
+
+try:
+    from hypothesis import strategies as st
+except ModuleNotFoundError as error:  # hypothesis comes with [testing]
+    raise missing_extra(error, __name__, "testing") from None
 
 _NAMES = st.from_regex(r"\A[a-z][a-z0-9._-]{0,11}\Z")
 _KEYS = st.one_of(st.text(max_size=8), st.integers(0, 3))

@@ -16,10 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import msgspec.inspect as mi
-from hypothesis import assume
-from hypothesis import strategies as st
 
 from nexigon_fake.actions import ACTIONS
+from nexigon_fake.errors import missing_extra
 from nexigon_fake.hub import Hub
 from nexigon_fake.ids import FLAT_TAGS
 from nexigon_fake.testing._builder import (
@@ -35,6 +34,12 @@ from nexigon_fake.testing._builder import (
     id_tag,
 )
 from nexigon_fake.wire.common import MAX_BOUND
+
+try:
+    from hypothesis import assume
+    from hypothesis import strategies as st
+except ModuleNotFoundError as error:  # hypothesis comes with [testing]
+    raise missing_extra(error, __name__, "testing") from None
 
 __all__ = [
     "RULES",

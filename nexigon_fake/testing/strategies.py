@@ -46,10 +46,9 @@ from typing import Any
 
 import msgspec
 import msgspec.inspect as mi
-from hypothesis import strategies as st
 
 from nexigon_fake.actions import ACTIONS
-from nexigon_fake.errors import InvalidError
+from nexigon_fake.errors import InvalidError, missing_extra
 from nexigon_fake.hub import Hub
 from nexigon_fake.testing._builder import (
     IdSource,
@@ -62,6 +61,11 @@ from nexigon_fake.testing._builder import (
     known_ids,
     timestamps,
 )
+
+try:
+    from hypothesis import strategies as st
+except ModuleNotFoundError as error:  # hypothesis comes with [testing]
+    raise missing_extra(error, __name__, "testing") from None
 
 __all__ = [
     "IdSource",

@@ -8,6 +8,7 @@ or inconsistent one is ``Invalid`` and the hub keeps its state.
 
 from __future__ import annotations
 
+import dataclasses
 import pickle
 from dataclasses import dataclass
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 import msgspec
 
 from nexigon_fake.clock import Clock, ClockError, FrozenClock, SystemClock
-from nexigon_fake.errors import InvalidError
+from nexigon_fake.errors import MSG_KEEP_CREDENTIALS_TAKEN, InvalidError
 from nexigon_fake.ids import IdSource
 from nexigon_fake.state.fleet_operation_records import FleetOperationTables
 from nexigon_fake.state.operation_records import OperationTables
@@ -182,6 +183,24 @@ def restore(data: dict[str, Any] | bytes | str) -> Restored:
         default_organization_id=snapshot.default_organization_id,
         fixture=fixture,
     )
+
+
+def with_admin_token(restored: Restored, token: str) -> Restored:
+    """``restored`` with its admin's token secret replaced by ``token`` (the token keeps its
+    id, name and age), so clients holding the current hub's admin token keep working."""
+    store = restored.store
+    if token == restored.admin_token:
+        return restored
+    holder = store.user_tokens_by_secret.get(token)
+    if holder is not None:
+        user_id = store.user_tokens[holder].user_id
+        if user_id != restored.admin_user_id:
+            raise InvalidError(MSG_KEEP_CREDENTIALS_TAKEN.format(user_id=user_id))
+        return dataclasses.replace(restored, admin_token=token)
+    token_id = store.user_tokens_by_secret.pop(restored.admin_token)
+    store.user_tokens[token_id].secret = token
+    store.user_tokens_by_secret[token] = token_id
+    return dataclasses.replace(restored, admin_token=token)
 
 
 def _fill(store: Store, snapshot: Snapshot) -> None:

@@ -227,8 +227,12 @@ def test_defaults(inner: pytest.Pytester) -> None:
 
 
         def test_client(nexigon_client, nexigon_hub):
-            auth = nexigon_client.headers["Authorization"]
-            assert auth == f"Bearer {nexigon_hub.admin_token}"
+            # The admin token is read per request (it follows restores), not a fixed header.
+            assert "Authorization" not in nexigon_client.headers
+            sent = nexigon_client.build_request("GET", "/")
+            assert next(nexigon_client.auth.auth_flow(sent)).headers["Authorization"] == (
+                f"Bearer {nexigon_hub.admin_token}"
+            )
             actor = h.invoke(nexigon_client, "actor_GetActor")["actor"]
             assert actor["userId"] == nexigon_hub.admin_user_id
             assert isinstance(nexigon_client, httpx.Client)
@@ -238,8 +242,10 @@ def test_defaults(inner: pytest.Pytester) -> None:
         async def test_async_client(nexigon_async_client, nexigon_hub):
             assert isinstance(nexigon_async_client, httpx.AsyncClient)
             assert isinstance(nexigon_async_client._transport, httpx.ASGITransport)
-            auth = nexigon_async_client.headers["Authorization"]
-            assert auth == f"Bearer {nexigon_hub.admin_token}"
+            sent = nexigon_async_client.build_request("GET", "/")
+            assert next(nexigon_async_client.auth.auth_flow(sent)).headers["Authorization"] == (
+                f"Bearer {nexigon_hub.admin_token}"
+            )
             assert await h.aproject_names(nexigon_async_client) == []
 
 

@@ -27,8 +27,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, cast
 
-from hypothesis import strategies as st
-from hypothesis.stateful import initialize
+from nexigon_fake.errors import missing_extra
+
+try:  # before the rules, which need it too: one message naming the extra
+    from hypothesis import strategies as st
+    from hypothesis.stateful import initialize
+except ModuleNotFoundError as error:  # hypothesis comes with [testing]
+    raise missing_extra(error, __name__, "testing") from None
 
 from nexigon_fake.testing.clients import HubClient
 from nexigon_fake.testing.contract.checks import ContractChecks

@@ -1,4 +1,5 @@
-"""HTTP clients bound in-process to a hub (no socket), as its admin."""
+"""HTTP clients bound in-process to a hub (no socket), as its admin (its current admin token,
+read per request: see ``FollowingBearer``)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import httpx
 from nexigon_fake.hub import Hub
 from nexigon_fake.serve.app import create_app
 from nexigon_fake.serve.transport import InProcessTransport
+from nexigon_fake.testing.plugin.auth import FollowingBearer
 
 IN_PROCESS_BASE_URL = "http://nexigon-fake.test"
 
@@ -15,7 +17,7 @@ def in_process_client(hub: Hub) -> httpx.Client:
     return httpx.Client(
         transport=InProcessTransport(create_app(hub)),
         base_url=IN_PROCESS_BASE_URL,
-        headers={"Authorization": f"Bearer {hub.admin_token}"},
+        auth=FollowingBearer(lambda: hub.admin_token),
     )
 
 
@@ -24,5 +26,5 @@ def in_process_async_client(hub: Hub) -> httpx.AsyncClient:
     return httpx.AsyncClient(
         transport=httpx.ASGITransport(app=create_app(hub)),
         base_url=IN_PROCESS_BASE_URL,
-        headers={"Authorization": f"Bearer {hub.admin_token}"},
+        auth=FollowingBearer(lambda: hub.admin_token),
     )
