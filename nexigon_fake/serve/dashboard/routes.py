@@ -21,6 +21,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
+from nexigon_fake.clock import format_timestamp
 from nexigon_fake.errors import (
     MSG_UI_NO_SNAPSHOT_FILE,
     MSG_UI_NOT_A_PAGE,
@@ -75,7 +76,7 @@ def dashboard_routes(hub: Hub, guard: ControlGuard) -> list[BaseRoute]:
 
     def render(request: Request, name: str, status: int = 200, **context: Any) -> Response:
         base = _base(request)
-        context.update(base=base, path=request.url.path, clock=hub.clock.now().isoformat())
+        context.update(base=base, path=request.url.path, clock=format_timestamp(hub.clock.now()))
         return templates.TemplateResponse(request, name, context, status_code=status)
 
     def page(endpoint: Page, guarded: bool = True) -> Page:

@@ -49,6 +49,7 @@ from nexigon_fake.wire.projects import (
 
 PAGE_SIZE = 50
 EVENTS_SHOWN = 50
+RECENT_SHOWN = 10  # journal entries and projects on the overview
 ItemT = TypeVar("ItemT")
 
 
@@ -102,6 +103,11 @@ def overview(hub: Hub) -> dict[str, Any]:
         "counts": counts(hub),
         "fleets": fleets(hub),
         "fixture": None if hub.fixture is None else hub.fixture.name,
+        "projects": hub.execute_quietly(QueryProjectsAction()).projects[:RECENT_SHOWN],
+        "recent": [
+            {"sequence": e.sequence, "action": e.action, "status": e.status, "ok": e.ok}
+            for e in hub.journal.entries()[-RECENT_SHOWN:][::-1]
+        ],
     }
 
 

@@ -11,6 +11,7 @@ import shutil
 
 from playwright.sync_api import Browser, Playwright
 
+DEBIAN_CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -23,7 +24,9 @@ CHROMIUM_ARGS = [
 
 
 def chromium_path() -> str:
-    found = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
+    found = shutil.which("chromium") or (
+        "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None
+    )
     if found is None:
         raise RuntimeError(
             "Chromium is not installed: the dashboard's browser tests need it "
