@@ -21,10 +21,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import Result
 
-GOALS = ("P1", "P2", "P3", "P3b", "P4", "P5", "P6", "P7", "P8")
+GOALS = ("P1", "P2", "P3", "P3b", "P4", "P5", "P6", "P7", "P8", "P9")
 
 
 def runners() -> dict[str, Callable[[bool], list[Result]]]:
+    import dashboard
     import driver
     import http_load
     import inprocess
@@ -43,6 +44,7 @@ def runners() -> dict[str, Callable[[bool], list[Result]]]:
         "P6": driver.run,
         "P7": rollout.run,
         "P8": simulation.run,
+        "P9": dashboard.run,
     }
 
 

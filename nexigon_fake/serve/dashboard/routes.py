@@ -47,6 +47,7 @@ def _templates() -> Jinja2Templates:
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(HERE / "templates"),
         autoescape=True,
+        auto_reload=False,  # templates ship with the package; no stat per page
         undefined=jinja2.StrictUndefined,  # a misspelt name fails the page's test, not silently
     )
     environment.filters["pretty"] = lambda data: msgspec.json.format(
