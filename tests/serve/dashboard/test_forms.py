@@ -208,3 +208,48 @@ def test_an_unknown_entity_is_a_404_page(hub: Hub) -> None:
         ]:
             answer = http.get(path)
             assert answer.status_code == 404, (path, answer.text)
+
+
+def test_every_page_renders_the_showcase(hub: Hub) -> None:
+    loaded = hub.load_fixture("showcase")
+    fleet = hub.simulate(3, project_id=loaded.projects["sensors"])
+    pages = {
+        "/": "Running operations",
+        f"{UI}/projects": "Gateways",
+        f"{UI}/operations": "d_op_",
+        f"{UI}/rollouts": "flt_op_",
+        f"{UI}/simulation": "Fleet 0",
+        f"{UI}/journal": "No calls match.",
+        f"{UI}/faults": "No faults armed.",
+    }
+    pages.update({f"{UI}/projects/{p}": "Devices" for p in loaded.projects.values()})
+    pages.update({f"{UI}/devices/{d}": "Certificates" for d in loaded.devices.values()})
+    pages.update({f"{UI}/devices/{d.device_id}": "Connections" for d in fleet})
+    pages.update({f"{UI}/operations/{o}": "Steps" for o in loaded.operations.values()})
+    pages.update({f"{UI}/rollouts/{r}": "Targets" for r in loaded.fleet_operations.values()})
+    with client(hub) as http:
+        for path, expected in pages.items():
+            answer = http.get(path)
+            assert answer.status_code == 200, (path, answer.text)
+            assert expected in answer.text, path
+    failed = http_text(hub, f"{UI}/rollouts/{loaded.fleet_operations['rollout-failed']}")
+    assert "Step timed out after 60s." in failed
+
+
+def http_text(hub: Hub, path: str) -> str:
+    with client(hub) as http:
+        return http.get(path).text
+
+
+def test_the_project_page_is_paginated(hub: Hub) -> None:
+    project_id = hub_setup.project(hub)
+    device_ids = [hub_setup.device(hub, project_id, n) for n in range(55)]
+    with client(hub) as http:
+        first = http.get(f"{UI}/projects/{project_id}").text
+        second = http.get(f"{UI}/projects/{project_id}?page=2").text
+        beyond = http.get(f"{UI}/projects/{project_id}?page=9").text
+    assert "1\u201350 of 55" in first and 'rel="next"' in first
+    assert "51\u201355 of 55" in second and 'rel="prev"' in second
+    assert sum(device_id in first for device_id in device_ids) == 50
+    assert sum(device_id in second for device_id in device_ids) == 5
+    assert "No devices." in beyond
