@@ -8,6 +8,7 @@ Lists that grow with the fleet are cut to one page before anything is derived fr
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import itertools
 import math
 from collections.abc import Iterator, Sequence
@@ -156,10 +157,13 @@ def device_tokens(hub: Hub, device_id: str) -> list[dict[str, Any]]:
             continue
         checked = hub.execute_quietly(ValidateDeviceTokenAction(token))
         claims = jwt.decode(token, options={"verify_signature": False})
+        expires = claims.get("exp")
         found.append(
             {
                 "issued": format_timestamp(entry.time),
-                "expires": claims.get("exp"),
+                "expires": format_timestamp(dt.datetime.fromtimestamp(expires, dt.UTC))
+                if isinstance(expires, int)
+                else None,
                 "valid": isinstance(checked, ValidateDeviceTokenSuccess),
                 "jwt": token,
             }

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+import pytest
 from playwright.sync_api import Page, expect
 
+from nexigon_fake.errors import InternalError
 from nexigon_fake.testing.plugin.server import NexigonServer
 from tests.serve.dashboard import hub_setup
 
@@ -141,3 +144,37 @@ def test_the_live_journal_shows_new_calls_without_a_click(
     expect(page.locator("#journal tbody tr")).to_have_text(["No calls match."])
     hub_setup.project(server.hub, "Later")
     expect(page.locator("#journal .action")).to_have_text(["projects_Create"], timeout=10_000)
+
+
+def test_arming_and_clearing_a_fault_from_the_page(page: Page, server: NexigonServer) -> None:
+    hub = server.hub
+    page.goto(f"{UI}/faults")
+    page.get_by_label("Action").fill("projects_Query")
+    page.get_by_label("Times").fill("2")
+    page.get_by_role("button", name="Arm").click()
+    row = page.locator("#faults tbody tr")
+    expect(row).to_have_count(1)
+    expect(row.locator("td").nth(1)).to_have_text("projects_Query")
+    with pytest.raises(InternalError):
+        hub.invoke("projects_Query")
+    page.reload()
+    expect(row.locator("td").nth(4)).to_have_text("1")  # one left
+    expect(row.locator("td").last).to_have_text("1")  # fired once
+    page.get_by_role("button", name="Clear all faults").click()
+    expect(row).to_have_text("No faults armed.")
+    assert len(hub.faults) == 0
+    hub.invoke("projects_Query")
+
+
+def test_restoring_an_uploaded_snapshot(page: Page, server: NexigonServer, tmp_path: Path) -> None:
+    hub = server.hub
+    project_id = hub_setup.project(hub, "Saved")
+    saved = tmp_path / "snapshot.json"
+    saved.write_bytes(hub.snapshot_json())
+    hub.reset()
+    page.goto(f"{UI}/")
+    expect(page.locator("#count-projects")).to_have_text("0")
+    page.get_by_label("Restore from").set_input_files(saved)
+    page.get_by_role("button", name="Upload and restore").click()
+    expect(page.locator("#count-projects")).to_have_text("1")
+    assert [p["projectId"] for p in hub.invoke("projects_Query")["projects"]] == [project_id]
