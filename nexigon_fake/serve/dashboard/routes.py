@@ -23,6 +23,8 @@ from starlette.templating import Jinja2Templates
 
 from nexigon_fake.clock import format_timestamp
 from nexigon_fake.errors import (
+    MSG_FLEET_NOT_FOUND,
+    MSG_OPERATION_NOT_FOUND,
     MSG_UI_NO_SNAPSHOT_FILE,
     MSG_UI_NOT_A_PAGE,
     MSG_UI_TOKEN_REQUIRED,
@@ -132,7 +134,7 @@ def dashboard_routes(hub: Hub, guard: ControlGuard) -> list[BaseRoute]:
         operation_id = request.path_params["operation_id"]
         found = views.operation(hub, operation_id)
         if found is None:
-            raise NotFoundError(f"Device operation {operation_id} does not exist.")
+            raise NotFoundError(MSG_OPERATION_NOT_FOUND.format(id=operation_id))
         return render(request, "operation.html", operation=found)
 
     async def rollouts(request: Request) -> Response:
@@ -142,7 +144,7 @@ def dashboard_routes(hub: Hub, guard: ControlGuard) -> list[BaseRoute]:
         rollout_id = request.path_params["fleet_operation_id"]
         found = views.rollout(hub, rollout_id, _page_number(request))
         if found is None:
-            raise NotFoundError(f"Fleet operation {rollout_id} does not exist.")
+            raise NotFoundError(MSG_FLEET_NOT_FOUND.format(id=rollout_id))
         return render(request, "rollout.html", **found)
 
     async def simulation(request: Request) -> Response:
