@@ -21,10 +21,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import Result
 
-GOALS = ("P1", "P2", "P3", "P3b", "P4", "P5", "P6", "P7", "P8", "P9")
+GOALS = ("P1", "P2", "P3", "P3b", "P4", "P5", "P6", "P7", "P8", "P9", "P10")
 
 
 def runners() -> dict[str, Callable[[bool], list[Result]]]:
+    import dashboard
     import driver
     import fixture_cost
     import http_load
@@ -45,6 +46,7 @@ def runners() -> dict[str, Callable[[bool], list[Result]]]:
         "P7": rollout.run,
         "P8": simulation.run,
         "P9": fixture_cost.run,
+        "P10": dashboard.run,
     }
 
 

@@ -411,3 +411,20 @@ def missing_extra(error: ModuleNotFoundError, module: str, extra: str) -> Import
     missing = error.name or "a package"
     message = MSG_MISSING_EXTRA.format(module=module, missing=missing, extra=extra)
     return ImportError(message, name=error.name)
+
+
+# The dashboard (issue 16): what a page says when a form or a query is refused.
+MSG_UI_NOT_A_NUMBER = "Field `{field}` must be a number, not {value!r}."
+MSG_UI_NOT_A_PAGE = "Query parameter `page` must be a whole number of at least 1, not {value!r}."
+MSG_UI_UNKNOWN_FIELD = "Unknown field `{field}` (expected {expected})."
+MSG_UI_MISSING_FIELD = "Field `{field}` is required."
+MSG_UI_ONE_OF = "Field `{field}` must be one of {choices}, not {value!r}."
+MSG_UI_BAD_STATUS_FILTER = (
+    "Filter `status` must be an HTTP status (e.g. 404), `ok` or `error`, not {value!r}."
+)
+MSG_UI_NO_SNAPSHOT_FILE = "Choose a snapshot file (JSON) to upload in field `snapshot`."
+MSG_UI_CROSS_ORIGIN = "The dashboard refuses forms posted from another origin ({origin})."
+MSG_UI_TOKEN_REQUIRED = (
+    "This dashboard requires the control token: enter it below (or send `X-Control-Token`)."
+)
+MSG_UI_WRONG_TOKEN = "That is not the control token."

@@ -27,6 +27,20 @@ def test_quick_benchmarks_print_one_verdict_per_goal() -> None:
     assert verdicts[0].startswith("P2 ") and all(v.startswith("P3 ") for v in verdicts[1:])
 
 
+def test_quick_dashboard_benchmark_prints_its_verdict() -> None:
+    completed = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run.py"), "--quick", "--only", "P10"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    verdicts = [line for line in completed.stdout.splitlines() if not line.startswith("#")]
+    assert len(verdicts) == 1, completed.stdout
+    assert re.match(r"^P10 project page, .+ +[0-9.]+  goal <= 2 +(PASS|FAIL)  .+$", verdicts[0])
+
+
 def test_unknown_goal_is_a_usage_error() -> None:
     completed = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "run.py"), "--only", "P99"],

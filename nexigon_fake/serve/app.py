@@ -43,6 +43,7 @@ from nexigon_fake.errors import (
 )
 from nexigon_fake.hub import Hub
 from nexigon_fake.serve import control
+from nexigon_fake.serve.dashboard import dashboard_routes
 from nexigon_fake.serve.guard import ControlGuard
 from nexigon_fake.serve.openapi import build_openapi
 from nexigon_fake.wire.credentials import Credentials
@@ -410,6 +411,7 @@ def create_app(
             Route("/_fake/faults", no_query(faults), methods=["GET", "POST", "DELETE"]),
             Route("/_fake/hooks", no_query(hooks), methods=["GET", "POST", "DELETE"]),
             Route("/_fake/fixture", no_query(fixture), methods=["GET", "POST"]),
+            *dashboard_routes(served, guard),  # the dashboard at / and /_fake/ui/ (issue 16)
         ],
         exception_handlers={
             ActionError: action_error,

@@ -989,8 +989,6 @@ async def test_wrong_method_on_action_path_is_405(
 @pytest.mark.parametrize(
     ("method", "path"),
     [
-        ("GET", "/"),
-        ("POST", "/"),
         ("GET", "/api/v1"),
         ("POST", "/api/v1/nope"),
         ("POST", "/api/v1/actions/invoke"),
@@ -1005,6 +1003,15 @@ async def test_unknown_route_is_404_action_error(
 ) -> None:
     response = await client.request(method, path, content=b"{}")
     assert_action_error(response, 404, "Invalid")
+
+
+@pytest.mark.asyncio
+async def test_root_is_the_dashboard_and_refuses_other_methods(client: httpx.AsyncClient) -> None:
+    page = await client.get("/")
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    response = await client.request("POST", "/", content=b"{}")
+    assert_action_error(response, 405, "Invalid", "POST")
 
 
 # Credentials (D1: none or unknown is Forbidden 401).
