@@ -324,3 +324,24 @@ MSG_CONTROL_TOKEN_REQUIRED = (
 )
 MSG_NO_INVOKE_FRAME = "No Invoke frame within {secs}s."
 MSG_BODY_TIMEOUT = "Request body not received within {secs}s."
+
+# The contract machine (testing/contract): the two sides of a disagreement are the client
+# under test and the reference model.
+MSG_CONTRACT_DISAGREE = "{what}:\n  client: {client!r}\n  model:  {model!r}"
+MSG_CONTRACT_CALL_FAILED = (
+    "{action} {payload!r}:\n  client: failed with {kind} {status}: {error}\n  model:  succeeds"
+)
+MSG_CONTRACT_WRONG_FAILURE = (
+    "{action} {payload!r}:\n  client: failed with {got}\n  model:  fails with {expected}"
+)
+MSG_CONTRACT_NO_FAILURE = (
+    "{action} {payload!r}:\n  client: answered {output!r}\n  model:  fails with {kind} {status}"
+)
+MSG_CONTRACT_WRONG_TYPE = "{action}: the client answered {output!r}, not the action's type: {error}"
+MSG_CONTRACT_SHRINK_BUDGET = (
+    "The contract machine stopped shrinking after {replays} replays; set {env} to allow more."
+)
+MSG_CONTRACT_SHRINK_ENV = "{env}={value!r}: use a whole number of replays, 0 or more"
+
+# Public id generators (ids.py).
+MSG_UNKNOWN_ID_TAG = "unknown id tag {tag!r}: use one of {tags}"
