@@ -345,3 +345,6 @@ MSG_CONTRACT_SHRINK_ENV = "{env}={value!r}: use a whole number of replays, 0 or 
 
 # Public id generators (ids.py).
 MSG_UNKNOWN_ID_TAG = "unknown id tag {tag!r}: use one of {tags}"
+
+# Hub(start_time=...) and `serve --start-time`.
+MSG_START_TIME = "start_time is a timezone-aware datetime or 'now', not {got!r}"
