@@ -115,7 +115,9 @@ def _fresh_hub(request: pytest.FixtureRequest, hub: Hub | None = None) -> Hub:
 
     options = request.config.option
     markers = request.node.iter_markers("nexigon")  # closest first
-    settings = hub_settings(markers, options.nexigon_seed, options.nexigon_fixture)
+    settings = hub_settings(
+        markers, options.nexigon_seed, options.nexigon_fixture, request.path.parent
+    )
     hubs = request.config.stash.get(_HUBS, None)
     if hubs is None:
         hubs = request.config.stash[_HUBS] = FreshHubs()
@@ -209,7 +211,7 @@ def nexigon_fleet(request: pytest.FixtureRequest) -> Callable[..., SimulatedFlee
     from nexigon_fake.testing.plugin.fleets import SimulatedFleets, fleet_settings
 
     defaults = fleet_settings(request.node.iter_markers("nexigon_fleet"))
-    return SimulatedFleets(request.getfixturevalue("nexigon_hub"), defaults)
+    return SimulatedFleets(request.getfixturevalue("nexigon_hub"), defaults, request.path.parent)
 
 
 if pytest_asyncio is not None:

@@ -1,0 +1,45 @@
+"""Marker paths are read next to the test file, whatever directory pytest runs from."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.plugin.test_plugin_config import FIXTURE_FILE
+
+pytest_plugins = ["pytester"]
+
+SUITE = """
+import pytest
+
+
+@pytest.mark.nexigon(fixture="data/lab.json")
+def test_a_fixture_beside_the_test(nexigon_hub):
+    assert nexigon_hub.fixture.devices["probe"] in nexigon_hub.store.devices
+
+
+@pytest.mark.nexigon(fixture="showcase")
+def test_a_built_in_name_still_wins_when_no_such_file(nexigon_hub):
+    assert "gw-degraded" in nexigon_hub.fixture.devices
+
+
+@pytest.mark.nexigon_fleet(profile="profiles/quiet.json")
+def test_a_profile_beside_the_test(nexigon_fleet):
+    assert nexigon_fleet().profile.events_per_hour == 0
+
+
+def test_a_profile_path_in_the_call_too(nexigon_fleet):
+    assert nexigon_fleet(profile="profiles/quiet.json").profile.events_per_hour == 0
+"""
+
+
+def test_marker_paths_resolve_against_the_test_file(inner: pytest.Pytester) -> None:
+    suite = inner.mkdir("suite")
+    (suite / "data").mkdir()
+    (suite / "data" / "lab.json").write_text(json.dumps(FIXTURE_FILE))
+    (suite / "profiles").mkdir()
+    (suite / "profiles" / "quiet.json").write_text(json.dumps({"eventsPerHour": 0}))
+    (suite / "test_paths.py").write_text(SUITE)
+    result = inner.runpytest_inprocess("suite")  # run from the directory above the tests
+    result.assert_outcomes(passed=4)
