@@ -13,6 +13,13 @@ with the marker ``@pytest.mark.nexigon(seed=…, now=…, fixture=…, strict=�
 
 from __future__ import annotations
 
+import sys
+
+# Imported by this name while the entry point (``_nexigon_fake_pytest``) has loaded this file:
+# be that module, so the fixtures and stash keys are not defined twice.
+if __name__ == "conftest_plugin" and "_nexigon_fake_pytest" in sys.modules:
+    sys.modules[__name__] = sys.modules["_nexigon_fake_pytest"]
+
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
