@@ -114,6 +114,7 @@ class InternalError(ActionError):
 
 # Message templates.
 MSG_UNKNOWN_ACTION = "Unknown action `{action}`."
+MSG_DID_YOU_MEAN = " Did you mean `{suggestion}`?"
 MSG_NOT_IMPLEMENTED = (
     "Action `{action}` exists in Nexigon Hub but is not implemented by nexigon-fake."
 )

@@ -25,9 +25,9 @@ addopts = --strict-markers -p no:cacheprovider -p no:hypothesispytest -p no:sche
 filterwarnings = error
 """
 
-ABSENT = '''
+ABSENT = """
 raise ImportError("pytest-asyncio is not installed here")
-'''
+"""
 
 
 def test_anyio_runs_the_async_client_beside_pytest_asyncio(inner: pytest.Pytester) -> None:
