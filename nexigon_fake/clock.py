@@ -60,11 +60,16 @@ def _advanced(now: dt.datetime, seconds: float) -> dt.datetime:
 START_NOW = "now"
 
 
+def wall_now() -> dt.datetime:
+    """The wall-clock instant to the second: what ``start_time="now"`` freezes."""
+    return dt.datetime.now(UTC).replace(microsecond=0)
+
+
 def resolve_start(start: dt.datetime | str | None) -> dt.datetime | None:
     """A hub's start time: ``"now"`` is the wall-clock instant (to the second) at this call,
     so a frozen clock starts at the real date and ``reset()`` returns to that same instant."""
     if start == START_NOW:
-        return dt.datetime.now(UTC).replace(microsecond=0)
+        return wall_now()
     if isinstance(start, str):
         raise ClockError(MSG_START_TIME.format(got=start))
     return start

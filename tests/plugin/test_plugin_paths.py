@@ -1,4 +1,4 @@
-"""Marker paths are read next to the test file, whatever directory pytest runs from."""
+"""Marker values read as a test author means them: paths next to the test file, `now` as now."""
 
 from __future__ import annotations
 
@@ -43,3 +43,24 @@ def test_marker_paths_resolve_against_the_test_file(inner: pytest.Pytester) -> N
     (suite / "test_paths.py").write_text(SUITE)
     result = inner.runpytest_inprocess("suite")  # run from the directory above the tests
     result.assert_outcomes(passed=4)
+
+
+NOW = """
+import datetime as dt
+
+import pytest
+
+
+@pytest.mark.nexigon(now="now")
+def test_the_wall_clock_then_frozen(nexigon_hub):
+    start = nexigon_hub.clock.now()
+    assert abs(dt.datetime.now(dt.timezone.utc) - start) < dt.timedelta(minutes=5)
+    assert start.microsecond == 0
+    nexigon_hub.invoke("projects_Query", {})
+    assert nexigon_hub.clock.now() == start
+"""
+
+
+def test_marker_now_may_be_the_wall_clock(inner: pytest.Pytester) -> None:
+    inner.makepyfile(test_now=NOW)
+    inner.runpytest_inprocess().assert_outcomes(passed=1)

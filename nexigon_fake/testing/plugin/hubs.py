@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from nexigon_fake.clock import parse_timestamp
+from nexigon_fake.clock import START_NOW, parse_timestamp, wall_now
 from nexigon_fake.hub import Hub
 from nexigon_fake.testing.plugin.paths import beside_test
 from nexigon_fake.toolkit.snapshot import Baseline
@@ -30,7 +30,10 @@ class HubSettings:
 
 
 def parse_now(value: Any) -> dt.datetime:
-    """The marker's ``now``: RFC 3339 text or an aware datetime; anything else is a usage error."""
+    """The marker's ``now``: RFC 3339 text, an aware datetime or ``"now"`` (the wall-clock
+    time as the test's hub is configured, then frozen); anything else is a usage error."""
+    if value == START_NOW:
+        return wall_now()
     if isinstance(value, str):
         try:
             return parse_timestamp(value)
