@@ -91,3 +91,6 @@ def test_the_budget_follows_the_profile_and_refuses_nonsense(monkeypatch) -> Non
     monkeypatch.setenv(SHRINK_ENV, "-1")
     with pytest.raises(ValueError, match=SHRINK_ENV):
         shrink_budget()
+    machine = contract_machine(lambda: ConflictAsSuccess(Hub()))
+    with pytest.raises(ValueError, match=SHRINK_ENV):  # before any example runs
+        run_state_machine_as_test(machine, settings=contract_settings())

@@ -21,7 +21,7 @@ from nexigon_fake.testing.contract.settings import PROFILE_ENV
 SHRINK_ENV = "NEXIGON_CONTRACT_SHRINKS"
 # Replays after the first failure, per profile: at ci's size a replay in process costs a few
 # hundredths of a second, so ci stays within seconds and long within a minute or two.
-SHRINK_BUDGETS = {"ci": 150, "long": 500}
+SHRINK_BUDGETS = {"ci": 100, "long": 500}
 
 
 def shrink_budget() -> int:
@@ -44,31 +44,33 @@ def _final_replay() -> bool:
 
 
 class ShrinkBudget:
-    """The replay count of one bound machine class across one hypothesis run."""
+    """The replay count of one bound machine class across one hypothesis run; the budget is
+    read when the class first runs, so a bad ``$NEXIGON_CONTRACT_SHRINKS`` stops it at once."""
 
     def __init__(self) -> None:
-        self.limit: int | None = None
+        self.budget = shrink_budget()
+        self.failed = False
         self.replays = 0
 
     def start_example(self) -> None:
         """Called as an example builds its machine: past the budget, the example is dropped."""
-        if self.limit is None or _final_replay():
+        if not self.failed or _final_replay():
             return
-        if self.replays >= self.limit:
-            # An overrun, as when an example draws past its size limit: unlike a rejection
-            # it does not contradict what hypothesis learned of this choice sequence before.
+        if self.replays >= self.budget:
+            # An overrun (hypothesis' own ending for an example that drew past its size limit):
+            # unlike a rejection it does not contradict what hypothesis learned of the choices
+            # that led here, so the shrinker just moves on.
             current_build_context().data.mark_overrun()
         self.replays += 1
 
     def end_example(self) -> None:
         """Called from the machine's teardown, where the example's failure is in flight."""
         failure = sys.exception()
-        failed = isinstance(failure, Exception) and not isinstance(failure, HypothesisException)
-        if self.limit is None and failed:
-            self.limit = shrink_budget()
+        if isinstance(failure, Exception) and not isinstance(failure, HypothesisException):
+            self.failed = True
         if _final_replay():
-            if failure is not None and self.limit is not None and self.replays >= self.limit:
+            if failure is not None and self.replays >= self.budget:
                 failure.add_note(
-                    MSG_CONTRACT_SHRINK_BUDGET.format(replays=self.limit, env=SHRINK_ENV)
+                    MSG_CONTRACT_SHRINK_BUDGET.format(replays=self.budget, env=SHRINK_ENV)
                 )
-            self.limit, self.replays = None, 0
+            self.failed, self.replays = False, 0
