@@ -325,6 +325,26 @@ async def test_an_async_handler_may_await_log(hub: Hub, device: str) -> None:
     assert done["output"] == "done"
 
 
+def test_an_async_operation_command_may_await_log(nexigon_hub, nexigon_device) -> None:
+    """Run by the simulated agent, whose log goes nowhere: awaiting it works all the same."""
+    agent = nexigon_device(agent=True)
+
+    @agent.command("selftest")
+    async def selftest(command_input: Any, log: LogFunction) -> Any:
+        await log("checking")
+        return {"ok": True}
+
+    step = {"kind": "DeviceCommand", "command": "selftest", "input": None}
+    created = nexigon_hub.invoke(
+        "devices_CreateOperation", {"deviceId": agent.device_id, "name": "t", "steps": [step]}
+    )
+    operation = {"deviceOperationId": created["deviceOperationId"]}
+    nexigon_hub.invoke("devices_StartOperation", operation)
+    found = nexigon_hub.invoke("devices_GetOperation", operation)
+    assert found["stepStates"][0]["status"] == "Succeeded", found["stepStates"]
+    assert found["stepStates"][0]["output"] == {"ok": True}
+
+
 @pytest.mark.asyncio
 async def test_an_async_handler_runs_on_the_loop(hub: Hub, device: str) -> None:
     seen: list[Any] = []
