@@ -18,8 +18,15 @@ from __future__ import annotations
 
 import functools
 import os
+import sys
+
+# Imported by this name while the entry point (``_nexigon_fake_pytest``) has loaded this file:
+# be that module, so the fixtures and stash keys are not defined twice.
+if __name__ == "conftest_plugin" and "_nexigon_fake_pytest" in sys.modules:
+    sys.modules[__name__] = sys.modules["_nexigon_fake_pytest"]
+
 from collections.abc import AsyncIterator, Callable, Generator, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import pytest
 
@@ -35,10 +42,12 @@ if TYPE_CHECKING:  # the plugin stays import-light: these load inside fixtures
     from nexigon_fake.testing.plugin.server import NexigonServer as NexigonServer
     from nexigon_fake.toolkit.hooks import Hooks
 
-try:  # async fixtures need pytest-asyncio; everything else works without it
+try:  # async fixtures use pytest-asyncio when it is there, else anyio's plugin runs them
     import pytest_asyncio
 except ImportError:  # pragma: no cover - exercised only where pytest-asyncio is absent
     pytest_asyncio = None  # type: ignore[assignment]
+
+_Fixture = TypeVar("_Fixture", bound=Callable[..., Any])
 
 # A test using any of these talks to the live server, so its nexigon_hub is the server's.
 SERVED_BY_LIVE_SERVER = {"nexigon_server", "nexigon_sdk", "nexigon_async_sdk"}
@@ -171,7 +180,9 @@ def _fresh_hub(request: pytest.FixtureRequest, hub: Hub | None = None) -> Hub:
 
     options = request.config.option
     markers = request.node.iter_markers("nexigon")  # closest first
-    settings = hub_settings(markers, options.nexigon_seed, options.nexigon_fixture)
+    settings = hub_settings(
+        markers, options.nexigon_seed, options.nexigon_fixture, request.path.parent
+    )
     hubs = request.config.stash.get(_HUBS, None)
     if hubs is None:
         hubs = request.config.stash[_HUBS] = FreshHubs()
@@ -284,7 +295,7 @@ def nexigon_fleet(request: pytest.FixtureRequest) -> Callable[..., SimulatedFlee
     from nexigon_fake.testing.plugin.fleets import SimulatedFleets, fleet_settings
 
     defaults = fleet_settings(request.node.iter_markers("nexigon_fleet"))
-    return SimulatedFleets(request.getfixturevalue("nexigon_hub"), defaults)
+    return SimulatedFleets(request.getfixturevalue("nexigon_hub"), defaults, request.path.parent)
 
 
 def _caller(request: pytest.FixtureRequest) -> Caller:
@@ -364,44 +375,39 @@ def nexigon_create_device(
         factory.delete_created()
 
 
-if pytest_asyncio is not None:
+# pytest-asyncio runs these for its tests; anyio's pytest plugin runs them for
+# `@pytest.mark.anyio` tests, with or without pytest-asyncio installed (a plain async fixture
+# is anyio's to run, one of pytest-asyncio's too when the test is anyio's).
+def _async_fixture(function: _Fixture) -> _Fixture:
+    decorate: Any = pytest.fixture if pytest_asyncio is None else pytest_asyncio.fixture
+    return cast(_Fixture, decorate(function))
 
-    @pytest_asyncio.fixture
-    async def nexigon_async_client(
-        request: pytest.FixtureRequest,
-    ) -> AsyncIterator[httpx.AsyncClient]:
-        """An async HTTP client bound in-process (ASGI, no socket) to ``nexigon_hub``."""
-        external = _external(request)
-        if external is not None:
-            import httpx
 
-            url, token = external
-            async with httpx.AsyncClient(base_url=url, headers=_bearer(token)) as http:
-                yield http
-            return
-        from nexigon_fake.testing.plugin.http_clients import in_process_async_client
+@_async_fixture
+async def nexigon_async_client(
+    request: pytest.FixtureRequest,
+) -> AsyncIterator[httpx.AsyncClient]:
+    """An async HTTP client bound in-process (ASGI, no socket) to ``nexigon_hub``."""
+    external = _external(request)
+    if external is not None:
+        import httpx
 
-        async with in_process_async_client(request.getfixturevalue("nexigon_hub")) as http:
+        url, token = external
+        async with httpx.AsyncClient(base_url=url, headers=_bearer(token)) as http:
             yield http
+        return
+    from nexigon_fake.testing.plugin.http_clients import in_process_async_client
 
-    @pytest_asyncio.fixture
-    async def nexigon_async_sdk(request: pytest.FixtureRequest) -> AsyncIterator[Any]:
-        """The official SDK's ``AsyncClient``, pointed at ``nexigon_server`` as its admin."""
-        pytest.importorskip("nexigon_hub_sdk", reason=SDK_MISSING)
-        from nexigon_fake.testing.plugin.sdk_clients import AsyncSdkClient
+    async with in_process_async_client(request.getfixturevalue("nexigon_hub")) as http:
+        yield http
 
-        url, token = _sdk_client_args(request)
-        async with AsyncSdkClient(url, token=token) as client:
-            yield client
 
-else:  # pragma: no cover - exercised only where pytest-asyncio is absent
+@_async_fixture
+async def nexigon_async_sdk(request: pytest.FixtureRequest) -> AsyncIterator[Any]:
+    """The official SDK's ``AsyncClient``, pointed at ``nexigon_server`` as its admin."""
+    pytest.importorskip("nexigon_hub_sdk", reason=SDK_MISSING)
+    from nexigon_fake.testing.plugin.sdk_clients import AsyncSdkClient
 
-    @pytest.fixture
-    def nexigon_async_client() -> None:
-        """Needs pytest-asyncio."""
-        pytest.fail("nexigon_async_client needs pytest-asyncio (pip install pytest-asyncio)")
-
-    @pytest.fixture
-    def nexigon_async_sdk() -> None:
-        """Needs pytest-asyncio."""
-        pytest.fail("nexigon_async_sdk needs pytest-asyncio (pip install pytest-asyncio)")
+    url, token = _sdk_client_args(request)
+    async with AsyncSdkClient(url, token=token) as client:
+        yield client

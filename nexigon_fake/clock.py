@@ -11,6 +11,8 @@ import functools
 from collections.abc import Callable
 from typing import Protocol
 
+from nexigon_fake.errors import MSG_START_TIME
+
 UTC = dt.UTC
 
 DEFAULT_START = dt.datetime(2026, 5, 4, 7, 0, 0, tzinfo=UTC)
@@ -53,6 +55,24 @@ def _advanced(now: dt.datetime, seconds: float) -> dt.datetime:
     except (OverflowError, ValueError):
         raise ClockError(_OUT_OF_RANGE) from None
     return _require_aware(moved)
+
+
+START_NOW = "now"
+
+
+def wall_now() -> dt.datetime:
+    """The wall-clock instant to the second: what ``start_time="now"`` freezes."""
+    return dt.datetime.now(UTC).replace(microsecond=0)
+
+
+def resolve_start(start: dt.datetime | str | None) -> dt.datetime | None:
+    """A hub's start time: ``"now"`` is the wall-clock instant (to the second) at this call,
+    so a frozen clock starts at the real date and ``reset()`` returns to that same instant."""
+    if start == START_NOW:
+        return wall_now()
+    if isinstance(start, str):
+        raise ClockError(MSG_START_TIME.format(got=start))
+    return start
 
 
 class Clock(Protocol):

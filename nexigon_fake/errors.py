@@ -126,6 +126,7 @@ class InjectedResponseError(ActionError):
 
 # Message templates.
 MSG_UNKNOWN_ACTION = "Unknown action `{action}`."
+MSG_DID_YOU_MEAN = " Did you mean `{suggestion}`?"
 MSG_NOT_IMPLEMENTED = (
     "Action `{action}` exists in Nexigon Hub but is not implemented by nexigon-fake."
 )
@@ -428,3 +429,27 @@ MSG_UI_TOKEN_REQUIRED = (
     "This dashboard requires the control token: enter it below (or send `X-Control-Token`)."
 )
 MSG_UI_WRONG_TOKEN = "That is not the control token."
+
+# The contract machine (testing/contract): the two sides of a disagreement are the client
+# under test and the reference model.
+MSG_CONTRACT_DISAGREE = "{what}:\n  client: {client!r}\n  model:  {model!r}"
+MSG_CONTRACT_CALL_FAILED = (
+    "{action} {payload!r}:\n  client: failed with {kind} {status}: {error}\n  model:  succeeds"
+)
+MSG_CONTRACT_WRONG_FAILURE = (
+    "{action} {payload!r}:\n  client: failed with {got}\n  model:  fails with {expected}"
+)
+MSG_CONTRACT_NO_FAILURE = (
+    "{action} {payload!r}:\n  client: answered {output!r}\n  model:  fails with {kind} {status}"
+)
+MSG_CONTRACT_WRONG_TYPE = "{action}: the client answered {output!r}, not the action's type: {error}"
+MSG_CONTRACT_SHRINK_BUDGET = (
+    "The contract machine stopped shrinking after {replays} replays; set {env} to allow more."
+)
+MSG_CONTRACT_SHRINK_ENV = "{env}={value!r}: use a whole number of replays, 0 or more"
+
+# Public id generators (ids.py).
+MSG_UNKNOWN_ID_TAG = "unknown id tag {tag!r}: use one of {tags}"
+
+# Hub(start_time=...) and `serve --start-time`.
+MSG_START_TIME = "start_time is a timezone-aware datetime or 'now', not {got!r}"

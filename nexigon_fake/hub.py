@@ -13,13 +13,20 @@ import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import msgspec
 
 from nexigon_fake import pipeline
 from nexigon_fake.actions import ACTION_BY_INPUT
-from nexigon_fake.clock import DEFAULT_START, Clock, FrozenClock, ObservedClock, SystemClock
+from nexigon_fake.clock import (
+    DEFAULT_START,
+    Clock,
+    FrozenClock,
+    ObservedClock,
+    SystemClock,
+    resolve_start,
+)
 from nexigon_fake.commands.invocations import Commands
 from nexigon_fake.commands.operation_agent import OperationAgents
 from nexigon_fake.commands.simulators import Simulators
@@ -77,7 +84,7 @@ class Hub:
     def __init__(
         self,
         seed: int = 0,
-        start_time: dt.datetime | None = None,
+        start_time: dt.datetime | Literal["now"] | None = None,
         frozen_clock: bool = True,
         admin_token: str | None = None,
         strict: bool = False,
@@ -93,7 +100,7 @@ class Hub:
     ) -> None:
         self.config = HubConfig(
             seed,
-            start_time,
+            resolve_start(start_time),
             frozen_clock,
             admin_token,
             strict,

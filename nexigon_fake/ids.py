@@ -13,6 +13,7 @@ import random
 import re
 
 from nexigon_fake.clock import minute_stamp
+from nexigon_fake.errors import MSG_UNKNOWN_ID_TAG
 
 BASE58_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 BASE58_CLASS = "[1-9A-HJ-NP-Za-km-z]"
@@ -132,3 +133,51 @@ class IdSource:
 def seeded_random(seed: int, purpose: str) -> random.Random:
     """An independent generator for one purpose, so drawing from it never shifts the ids."""
     return random.Random(f"{seed}:{purpose}")
+
+
+# Public generators of the ids and fingerprints a client brings itself (a device's key, its
+# certificate, the node and connection it is on, the events it publishes), for tests that need
+# valid ones without a hub. Without ``seed`` they draw from the operating system, so runs against
+# a shared real Hub do not collide; with one (an int, a str or a ``random.Random``) they repeat.
+Seed = int | str | random.Random | None
+
+
+def _generator(seed: Seed) -> random.Random:
+    return seed if isinstance(seed, random.Random) else random.Random(seed)
+
+
+def _base58(seed: Seed, length: int) -> str:
+    return "".join(_generator(seed).choices(BASE58_ALPHABET, k=length))
+
+
+def flat_id(tag: str, seed: Seed = None) -> str:
+    """Any flat id the hub accepts: ``flat_id("d_conn")`` -> ``d_conn_`` + 22 base58."""
+    if tag not in FLAT_TAGS:
+        raise ValueError(MSG_UNKNOWN_ID_TAG.format(tag=tag, tags=", ".join(sorted(FLAT_TAGS))))
+    return f"{tag}_{_base58(seed, FLAT_TAGS[tag])}"
+
+
+def device_fingerprint(seed: Seed = None) -> str:
+    """A device fingerprint, as ``devices_Create`` takes it: ``d_sk_`` + 44 base58."""
+    return flat_id("d_sk", seed)
+
+
+def certificate_fingerprint(seed: Seed = None) -> str:
+    """A SHA-256 certificate fingerprint as the Hub prints it: 32 upper-case hex bytes, ``:``."""
+    return ":".join(f"{byte:02X}" for byte in _generator(seed).randbytes(32))
+
+
+def cluster_node_id(seed: Seed = None) -> str:
+    """A cluster node id, as ``devices_RegisterConnection`` takes it."""
+    return flat_id("cluster_node", seed)
+
+
+def connection_id(seed: Seed = None) -> str:
+    """A device connection id, as ``devices_RegisterConnection`` takes it."""
+    return flat_id("d_conn", seed)
+
+
+def event_id(at: dt.datetime, seed: Seed = None) -> str:
+    """A device event id dated ``at`` (say ``hub.clock.now()``), as ``devices_PublishEvents``
+    takes it: ``d_ev_YYYYMMDD-HHMM-`` + 8 base58."""
+    return f"d_ev_{minute_stamp(at)}-{_base58(seed, 8)}"

@@ -14,6 +14,7 @@ after authorization (a refused call consumes none) and after-hooks only after a 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import threading
 import time
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ import msgspec
 
 from nexigon_fake.actions import ACTIONS, ActionSpec
 from nexigon_fake.errors import (
+    MSG_DID_YOU_MEAN,
     MSG_INTERNAL_BUG,
     MSG_NOT_IMPLEMENTED,
     MSG_UNKNOWN_ACTION,
@@ -99,9 +101,24 @@ class Answer:
 def resolve_action(name: str) -> ActionSpec[Any, Any]:
     spec = ACTIONS.get(name)
     if spec is None:
-        template = MSG_NOT_IMPLEMENTED if name in UPSTREAM_ACTIONS else MSG_UNKNOWN_ACTION
-        raise InvalidError(template.format(action=name), status=404)
+        if name in UPSTREAM_ACTIONS:
+            raise InvalidError(MSG_NOT_IMPLEMENTED.format(action=name), status=404)
+        message = MSG_UNKNOWN_ACTION.format(action=name)
+        suggestion = closest_action(name)
+        if suggestion is not None:
+            message += MSG_DID_YOU_MEAN.format(suggestion=suggestion)
+        raise InvalidError(message, status=404)
     return spec
+
+
+def closest_action(name: str) -> str | None:
+    """The action ``name`` most likely misspells (case aside), if one is close enough; a name
+    far longer than any action's is not compared (the cost grows with its length)."""
+    if len(name) > 128:
+        return None
+    by_lower = {action.lower(): action for action in ACTIONS}
+    found = difflib.get_close_matches(name.lower(), by_lower, n=1, cutoff=0.8)
+    return by_lower[found[0]] if found else None
 
 
 def authenticate_caller(store: Store, credentials: Credentials) -> Actor:

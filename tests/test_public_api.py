@@ -80,4 +80,4 @@ def test_the_console_script_and_the_plugin_entry_point_name_real_code() -> None:
     distribution = importlib.metadata.distribution("nexigon-fake")
     points = {(point.group, point.name): point for point in distribution.entry_points}
     assert callable(points[("console_scripts", "nexigon-fake")].load())
-    assert points[("pytest11", "nexigon_fake")].load().__name__ == "conftest_plugin"
+    assert points[("pytest11", "nexigon_fake")].load().__name__ == "_nexigon_fake_pytest"

@@ -8,7 +8,7 @@ frame types of the SDK's protocol (SEMANTICS.md §1.5), how a handler's registra
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
@@ -37,7 +37,21 @@ MAX_FRAME_TIMEOUT_SECS = 2**32 - 1  # `timeoutSecs` is a u32
 DRAFT_7 = ("http://json-schema.org/draft-07/schema#", "https://json-schema.org/draft-07/schema")
 COMMAND_NAME = re.compile(r"[A-Za-z0-9._-]{1,128}")
 
-LogFunction = Callable[..., None]
+
+class Logged:
+    """What ``log(...)`` returns: the lines are kept already, yet an async handler may write
+    ``await log(...)`` as well, as it would with an asynchronous logger."""
+
+    __slots__ = ()
+
+    def __await__(self) -> Generator[None, None, None]:
+        return
+        yield  # a generator that ends at once: awaiting it never suspends the handler
+
+
+LOGGED = Logged()
+# Returns a ``Logged``; typed loosely so handlers annotated ``log: Callable[..., None]`` fit.
+LogFunction = Callable[..., Any]
 CommandHandler = Callable[[Any, LogFunction], Any]
 
 

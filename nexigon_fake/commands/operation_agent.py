@@ -38,7 +38,9 @@ from nexigon_fake import pipeline
 from nexigon_fake.clock import Clock
 from nexigon_fake.commands.definitions import (
     COMMAND_NAME,
+    LOGGED,
     MAX_TIMEOUT_SECS,
+    Logged,
     RegisteredCommand,
     schema_violation,
 )
@@ -363,5 +365,6 @@ def outcome(command: RegisteredCommand, result: Any) -> Report:
     return report
 
 
-def _discard_log(*lines: str) -> None:
+def _discard_log(*lines: str) -> Logged:
     """Operation commands run with ``streamLog: false``: their log goes nowhere."""
+    return LOGGED

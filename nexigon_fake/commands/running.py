@@ -16,9 +16,11 @@ from typing import Any
 import msgspec
 
 from nexigon_fake.commands.definitions import (
+    LOGGED,
     CommandHandler,
     LogFrame,
     LogFunction,
+    Logged,
 )
 from nexigon_fake.errors import (
     MSG_COMMAND_LOG_NOT_TEXT,
@@ -58,13 +60,13 @@ class HandlerLog:
         self.closed = False
         self.timed_out = False
 
-    def __call__(self, *lines: str) -> None:
+    def __call__(self, *lines: str) -> Logged:
         split = split_lines(lines)
         with self._lock:
             if self.timed_out:
                 raise TimedOut
             if self.closed:
-                return  # a handler that kept `log` past its end: nobody listens any more
+                return LOGGED  # a handler that kept `log` past its end: nobody listens any more
             if self._now() >= self._deadline:
                 self.timed_out = True
                 raise TimedOut
@@ -75,6 +77,7 @@ class HandlerLog:
                     self.queue.put_nowait(split)
                 else:  # a sync handler's thread
                     self._loop.call_soon_threadsafe(self.queue.put_nowait, split)
+        return LOGGED
 
     def _keep(self, line: str) -> None:
         self._tail.append(line)

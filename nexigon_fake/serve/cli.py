@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import importlib.metadata
 import resource
 import socket
 import sys
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import uvicorn
 
-from nexigon_fake.clock import parse_timestamp
+from nexigon_fake.clock import START_NOW, parse_timestamp
 from nexigon_fake.errors import ActionError
 from nexigon_fake.hub import Hub
 from nexigon_fake.serve.app import (
@@ -27,7 +28,17 @@ from nexigon_fake.simulation import load_profile, start_fleet
 from nexigon_fake.toolkit.journal import DEFAULT_JOURNAL_BYTES, DEFAULT_JOURNAL_CAP
 
 
+def _version() -> str:
+    """The installed distribution's version: the one place it is written is pyproject.toml."""
+    try:
+        return importlib.metadata.version("nexigon-fake")
+    except importlib.metadata.PackageNotFoundError:
+        return "(not installed)"
+
+
 def _timestamp(text: str) -> object:
+    if text == START_NOW:
+        return text
     try:
         return parse_timestamp(text)
     except ValueError as error:
@@ -48,6 +59,7 @@ class _Server(uvicorn.Server):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="nexigon-fake", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="serve a fresh hub over HTTP")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
@@ -58,7 +70,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--frozen-clock", action="store_true", help="time stands still until moved via /_fake/clock"
     )
     serve.add_argument(
-        "--start-time", type=_timestamp, default=None, help="initial hub time (RFC 3339)"
+        "--start-time",
+        type=_timestamp,
+        default=None,
+        help="initial hub time (RFC 3339, or `now`: the wall-clock time at start)",
     )
     serve.add_argument("--strict", action="store_true", help="reject unknown request fields")
     serve.add_argument(

@@ -14,7 +14,12 @@ from __future__ import annotations
 from collections.abc import Callable, Coroutine
 from typing import Any, Protocol
 
-from nexigon_fake.commands.definitions import RegisteredCommand, check_registration
+from nexigon_fake.commands.definitions import (
+    LOGGED,
+    Logged,
+    RegisteredCommand,
+    check_registration,
+)
 from nexigon_fake.commands.operation_agent import (
     failed,
     outcome,
@@ -246,5 +251,6 @@ def registration(behaviour: CommandBehaviour) -> RegisteredCommand:
     )
 
 
-def _discard_log(*lines: str) -> None:
+def _discard_log(*lines: str) -> Logged:
     """Operation commands run with ``streamLog: false``: their log goes nowhere."""
+    return LOGGED

@@ -12,6 +12,7 @@ import pytest
 
 from nexigon_fake import Hub
 from nexigon_fake.actions import ACTIONS
+from nexigon_fake.commands.definitions import LogFunction
 from nexigon_fake.commands.invocations import MAX_ERROR_CHARS
 from nexigon_fake.commands.running import LOG_TAIL_MAX_BYTES
 from nexigon_fake.errors import (
@@ -307,6 +308,41 @@ async def test_log_lines_stream_as_log_frames_in_order(hub: Hub, device: str, ki
     ]
     assert done["logTail"] == ["one", "two", "three", ""]
     assert done["output"] == "done"
+
+
+@pytest.mark.asyncio
+async def test_an_async_handler_may_await_log(hub: Hub, device: str) -> None:
+    async def awaiting(command_input: Any, log: LogFunction) -> Any:
+        await log("one")
+        log("two")  # not awaited: as good
+        await log("three", "four")
+        return "done"
+
+    hub.devices.on_command(device, "awaiting", awaiting)
+    done, logs = await invoke(hub, device, frame("awaiting", streamLog=True))
+    assert [entry["lines"] for entry in logs] == [["one"], ["two"], ["three", "four"]]
+    assert done["logTail"] == ["one", "two", "three", "four"]
+    assert done["output"] == "done"
+
+
+def test_an_async_operation_command_may_await_log(nexigon_hub, nexigon_device) -> None:
+    """Run by the simulated agent, whose log goes nowhere: awaiting it works all the same."""
+    agent = nexigon_device(agent=True)
+
+    @agent.command("selftest")
+    async def selftest(command_input: Any, log: LogFunction) -> Any:
+        await log("checking")
+        return {"ok": True}
+
+    step = {"kind": "DeviceCommand", "command": "selftest", "input": None}
+    created = nexigon_hub.invoke(
+        "devices_CreateOperation", {"deviceId": agent.device_id, "name": "t", "steps": [step]}
+    )
+    operation = {"deviceOperationId": created["deviceOperationId"]}
+    nexigon_hub.invoke("devices_StartOperation", operation)
+    found = nexigon_hub.invoke("devices_GetOperation", operation)
+    assert found["stepStates"][0]["status"] == "Succeeded", found["stepStates"]
+    assert found["stepStates"][0]["output"] == {"ok": True}
 
 
 @pytest.mark.asyncio

@@ -482,7 +482,7 @@ def test_disabled_by_entry_point_name(inner: pytest.Pytester) -> None:
         test_plugin="""
         def test_registered(request):
             plugin = request.config.pluginmanager.get_plugin("nexigon_fake")
-            assert plugin is not None and plugin.__name__ == "conftest_plugin"
+            assert plugin is not None and plugin.__name__ == "_nexigon_fake_pytest"
 
 
         def test_hub(nexigon_hub):
@@ -500,7 +500,10 @@ def test_disabled_by_entry_point_name(inner: pytest.Pytester) -> None:
 def test_importing_the_plugin_does_not_import_the_fake() -> None:
     """``import conftest_plugin`` stays cheap: no nexigon_fake, uvicorn, httpx or SDK."""
     heavy = ["nexigon_fake", "uvicorn", "httpx", "starlette", "nexigon_hub_sdk"]
-    code = f"import sys, conftest_plugin\nprint(sorted(m for m in {heavy!r} if m in sys.modules))\n"
+    code = (
+        "import sys, conftest_plugin, _nexigon_fake_pytest\n"
+        f"print(sorted(m for m in {heavy!r} if m in sys.modules))\n"
+    )
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
@@ -518,7 +521,7 @@ def test_a_session_without_the_fixtures_does_not_import_the_fake(
 
         def test_light(request):
             assert request.config.pluginmanager.has_plugin("nexigon_fake")
-            assert "conftest_plugin" in sys.modules
+            assert "_nexigon_fake_pytest" in sys.modules
             heavy = ["nexigon_fake", "uvicorn", "starlette", "nexigon_hub_sdk"]
             assert [name for name in heavy if name in sys.modules] == []
         """

@@ -14,6 +14,7 @@ import pytest_asyncio
 
 from nexigon_fake import Hub, create_app
 from nexigon_fake.actions import ACTIONS
+from nexigon_fake.errors import InvalidError
 from tests.hub_clients import in_process_client
 from tests.serve.http_helpers import (
     ACTION_PATH,
@@ -952,6 +953,34 @@ async def test_unknown_action_is_invalid_404(client: httpx.AsyncClient, action: 
     response = await call(client, action, {})
     message = assert_action_error(response, 404, "Invalid", action)
     assert "not implemented" not in message
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    ("action", "meant"),
+    [
+        ("devices_SetProprety", "devices_SetProperty"),
+        ("device_SetProperty", "devices_SetProperty"),
+        ("devices_query", "devices_Query"),
+        ("projects_Creat", "projects_Create"),
+    ],
+)
+async def test_a_misspelled_action_suggests_the_one_meant_over_http_and_in_process(
+    client: httpx.AsyncClient, action: str, meant: str
+) -> None:
+    expected = f"Unknown action `{action}`. Did you mean `{meant}`?"
+    response = await call(client, action, {})
+    assert assert_action_error(response, 404, "Invalid", action) == expected
+    with pytest.raises(InvalidError) as raised:
+        Hub().invoke(action, {})
+    assert (raised.value.status, raised.value.message) == (404, expected)
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("action", ["nope_Nope", "devices", "x" * 300])
+async def test_nothing_close_suggests_nothing(client: httpx.AsyncClient, action: str) -> None:
+    response = await call(client, action, {})
+    assert "Did you mean" not in assert_action_error(response, 404, "Invalid", action)
 
 
 @pytest.mark.asyncio

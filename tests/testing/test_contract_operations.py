@@ -34,5 +34,5 @@ def test_a_client_that_drops_an_operation_action_is_caught(dropped: str) -> None
     machine = contract_machine(lambda: DroppingClient(Hub(), dropped))
     with pytest.raises(AssertionError):
         run_state_machine_as_test(
-            machine, settings=without_shrinking(scaled(30, stateful_step_count=50))
+            machine, settings=without_shrinking(scaled(60, stateful_step_count=50))
         )

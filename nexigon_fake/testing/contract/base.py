@@ -10,19 +10,29 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine
 
 from nexigon_fake.actions import ACTIONS
+from nexigon_fake.errors import (
+    MSG_CONTRACT_CALL_FAILED,
+    MSG_CONTRACT_DISAGREE,
+    MSG_CONTRACT_NO_FAILURE,
+    MSG_CONTRACT_WRONG_FAILURE,
+    MSG_CONTRACT_WRONG_TYPE,
+)
 from nexigon_fake.testing import strategies
 from nexigon_fake.testing.clients import HubClient, failure_of
 from nexigon_fake.testing.contract.model import ContractModel
 from nexigon_fake.testing.contract.settings import PROBES, EntityKind, ResponseCheck
+from nexigon_fake.testing.contract.shrinking import ShrinkBudget
 
 
 class MachineBase(RuleBasedStateMachine):
     """What every rules mixin builds on; ``ContractMachine`` combines them."""
 
     make_client: ClassVar[Callable[[], HubClient]]
+    _shrink_budget: ClassVar[ShrinkBudget]
     check_response: ClassVar[ResponseCheck | None] = None
 
     def __init__(self) -> None:
+        self._shrinking().start_example()
         super().__init__()
         self.client = type(self).make_client()
         advance = getattr(self.client, "advance_clock", None)
@@ -37,7 +47,17 @@ class MachineBase(RuleBasedStateMachine):
         self.version_floor: dict[tuple[str, str], int] = {}
         self._payloads: dict[str, st.SearchStrategy[dict[str, Any]]] = {}
 
+    @classmethod
+    def _shrinking(cls) -> ShrinkBudget:
+        """The class's own budget: each bound machine counts its replays apart."""
+        budget = cls.__dict__.get("_shrink_budget")
+        if not isinstance(budget, ShrinkBudget):
+            budget = ShrinkBudget()
+            cls._shrink_budget = budget
+        return budget
+
     def teardown(self) -> None:
+        self._shrinking().end_example()
         close = getattr(self.client, "close", None)
         if callable(close):
             close()
@@ -57,12 +77,19 @@ class MachineBase(RuleBasedStateMachine):
             if failure is None:
                 raise
             raise AssertionError(
-                f"{action} {payload!r} failed: {failure.kind} {failure.status}: {error}"
+                MSG_CONTRACT_CALL_FAILED.format(
+                    action=action,
+                    payload=payload,
+                    kind=failure.kind,
+                    status=failure.status,
+                    error=error,
+                )
             ) from error
         try:
             msgspec.convert(output, ACTIONS[action].output_type)
         except msgspec.ValidationError as error:
-            raise AssertionError(f"{action} answered {output!r}, not its type: {error}") from None
+            message = MSG_CONTRACT_WRONG_TYPE.format(action=action, output=output, error=error)
+            raise AssertionError(message) from None
         check = type(self).check_response
         if check is not None:
             check(action, output)
@@ -86,16 +113,27 @@ class MachineBase(RuleBasedStateMachine):
             failure = failure_of(error)
             if failure is None:
                 raise
-            got = (failure.kind, failure.status)
-            assert got == (kind, status), f"{action} {payload!r}: {got}, not {(kind, status)}"
+            got, expected = f"{failure.kind} {failure.status}", f"{kind} {status}"
+            if got != expected:
+                raise AssertionError(
+                    MSG_CONTRACT_WRONG_FAILURE.format(
+                        action=action, payload=payload, got=got, expected=expected
+                    )
+                ) from None
             return
-        raise AssertionError(f"{action} {payload!r} answered {output!r}, not {kind} {status}")
+        raise AssertionError(
+            MSG_CONTRACT_NO_FAILURE.format(
+                action=action, payload=payload, output=output, kind=kind, status=status
+            )
+        )
 
     @staticmethod
     def agree(observed: Any, expected: Any, what: str) -> None:
-        """The hub's answer must be the model's; the message says which invariant broke."""
+        """The client's answer must be the model's; the message says which invariant broke."""
         if observed != expected:
-            raise AssertionError(f"{what}:\n  hub:   {observed!r}\n  model: {expected!r}")
+            raise AssertionError(
+                MSG_CONTRACT_DISAGREE.format(what=what, client=observed, model=expected)
+            )
 
     def without_unmodelled(self, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Device-listing items without the fields the client cannot see (the client's

@@ -72,12 +72,16 @@ class ContractMachine(
 
     @initialize(data=st.data())
     def first_project_and_device(self, data: st.DataObject) -> None:
-        """Also the moment the hub's time is learned, when the machine controls the clock."""
+        """Also the moment the hub's time is learned, when the machine controls the clock.
+
+        The device gets a property, so compare-and-swap is in play from the first step
+        whichever rules an example leaves out."""
         project_id = self._create_project(data)
         if self.advance is not None:
             events = self.call("projects_QueryAuditLog", {"projectId": project_id})["events"]
             self.model.t0 = parse_instant(events[0]["createdAt"])
         self.create_device(data)
+        self.first_property(data)
 
 
 def contract_machine(

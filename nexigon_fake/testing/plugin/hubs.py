@@ -6,12 +6,14 @@ import datetime as dt
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from nexigon_fake.clock import parse_timestamp
+from nexigon_fake.clock import START_NOW, parse_timestamp, wall_now
 from nexigon_fake.hub import Hub
+from nexigon_fake.testing.plugin.paths import beside_test
 from nexigon_fake.toolkit.snapshot import Baseline
 
 MARKER_KEYS = ("seed", "now", "fixture", "strict", "all_fired")
@@ -28,7 +30,10 @@ class HubSettings:
 
 
 def parse_now(value: Any) -> dt.datetime:
-    """The marker's ``now``: RFC 3339 text or an aware datetime; anything else is a usage error."""
+    """The marker's ``now``: RFC 3339 text, an aware datetime or ``"now"`` (the wall-clock
+    time as the test's hub is configured, then frozen); anything else is a usage error."""
+    if value == START_NOW:
+        return wall_now()
     if isinstance(value, str):
         try:
             return parse_timestamp(value)
@@ -42,9 +47,13 @@ def parse_now(value: Any) -> dt.datetime:
 
 
 def hub_settings(
-    markers: Iterable[pytest.Mark], seed_option: int | None, fixture_option: str | None
+    markers: Iterable[pytest.Mark],
+    seed_option: int | None,
+    fixture_option: str | None,
+    test_dir: Path | None = None,
 ) -> HubSettings:
-    """The settings of ``nexigon`` markers (closest first) over the ``--nexigon-*`` options."""
+    """The settings of ``nexigon`` markers (closest first) over the ``--nexigon-*`` options;
+    a marker's relative fixture path is looked for next to the test file (``test_dir``) first."""
     found: dict[str, Any] = {}
     for marker in markers:
         if marker.args:
@@ -65,7 +74,7 @@ def hub_settings(
     strict = found.get("strict", False)
     if not isinstance(strict, bool):
         raise pytest.UsageError(f"nexigon marker: `strict` must be a boolean, not {strict!r}")
-    fixture = found.get("fixture", fixture_option)
+    fixture = beside_test(found["fixture"], test_dir) if "fixture" in found else fixture_option
     if fixture is not None:
         fixture = str(fixture)
     now = found.get("now")

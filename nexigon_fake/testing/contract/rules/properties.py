@@ -24,6 +24,14 @@ class PropertyRules(MachineBase):
         payload["name"] = data.draw(st.sampled_from(names), label="property")
         return payload
 
+    def first_property(self, data: st.DataObject) -> None:
+        """A property on a device, then a stale write to it: every example meets a
+        version conflict, however few property rules it runs."""
+        payload = self._payload_for(data, "devices_SetProperty", DEVICE)
+        payload.pop("expectedVersion", None)
+        self._compare_and_swap(payload)
+        self._stale_write(data, payload["deviceId"], payload["name"])
+
     @precondition(lambda self: self.model.devices)
     @rule(data=st.data())
     def set_property(self, data: st.DataObject) -> None:
@@ -59,11 +67,35 @@ class PropertyRules(MachineBase):
         if current is not None:
             versions = [*versions, current.version, current.version + 1, current.version - 1]
         payload["expectedVersion"] = data.draw(st.sampled_from(versions), label="expectedVersion")
-        expected = self.model.set_property(
-            device_id, name, payload["value"], payload.get("protected"), payload["expectedVersion"]
-        )
+        self._compare_and_swap(payload)
+
+    def _compare_and_swap(self, payload: dict[str, Any]) -> None:
+        device_id, name = payload["deviceId"], payload["name"]
+        value, protected = payload["value"], payload.get("protected")
+        expected_version = payload.get("expectedVersion")
+        expected = self.model.set_property(device_id, name, value, protected, expected_version)
         what = f"compare-and-swap of {name} on {device_id}"
         self._call_expecting("devices_SetProperty", payload, expected, what)
+
+    @precondition(lambda self: any(d.properties for d in self.model.devices.values()))
+    @rule(data=st.data())
+    def stale_compare_and_swap(self, data: st.DataObject) -> None:
+        """A write that lost a race must answer ``VersionConflict`` and change nothing: a
+        client that turns the conflict into success silently overwrites another writer."""
+        holders = [d for d in self.model.devices.values() if d.properties]
+        device = self.pick(data, holders, "device")
+        self._stale_write(data, device.device_id, self.pick(data, device.properties, "property"))
+
+    def _stale_write(self, data: st.DataObject, device_id: str, name: str) -> None:
+        payload = self.payload(data, "devices_SetProperty")
+        payload["deviceId"], payload["name"] = device_id, name
+        current = self.model.devices[device_id].properties[name].version
+        older = st.integers(0, current - 1)
+        payload["expectedVersion"] = data.draw(older | st.just(current + 1), label="stale")
+        self._compare_and_swap(payload)
+        expected = {"result": "Found", **(self.model.property_view(device_id, name) or {})}
+        read = self.model.normalize(self.call("devices_GetProperty", payload))
+        self.agree(read, expected, f"{name} after a conflict")
 
     @precondition(lambda self: self.model.devices)
     @rule(data=st.data())
