@@ -80,6 +80,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         help="bearer token for --nexigon-url",
     )
+    group.addoption(
+        "--nexigon-cors",
+        action="append",
+        default=None,
+        metavar="ORIGIN",
+        help="let browser pages on ORIGIN (scheme://host[:port], or *) call nexigon_server; "
+        "repeatable (the marker's `cors` overrides it)",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -87,7 +95,8 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers",
         "nexigon(seed=0, now=None, fixture=None, strict=False): configure this test's fake "
         "Nexigon Hub: id seed, frozen start time (datetime or RFC 3339), fixture to load "
-        "(built-in name or path), strict input validation",
+        "(built-in name or path), strict input validation; cors=[ORIGIN, ...]: origins "
+        "whose browser pages may call nexigon_server",
     )
     config.addinivalue_line(
         "markers",
@@ -132,11 +141,15 @@ def nexigon_server(request: pytest.FixtureRequest) -> NexigonServer:
     """The live fake of this worker, reset to this test's settings (marker, options)."""
     if _external(request) is not None:
         pytest.skip(EXTERNAL_HUB.format(fixture="nexigon_server"))
-    from nexigon_fake.testing.plugin.server import LiveServer
+    from nexigon_fake.testing.plugin.server import LiveServer, cors_setting
 
+    cors = cors_setting(request.node.iter_markers("nexigon"), request.config.option.nexigon_cors)
     live = request.config.stash.get(_SERVER, None)
+    if live is not None and live.cors != cors:  # CORS is fixed when a server starts
+        live.stop()
+        live = None
     if live is None:
-        live = request.config.stash[_SERVER] = LiveServer.start()
+        live = request.config.stash[_SERVER] = LiveServer.start(cors)
     _fresh_hub(request, live.server.hub)
     return live.server
 

@@ -324,3 +324,10 @@ MSG_CONTROL_TOKEN_REQUIRED = (
 )
 MSG_NO_INVOKE_FRAME = "No Invoke frame within {secs}s."
 MSG_BODY_TIMEOUT = "Request body not received within {secs}s."
+
+# Cross-origin requests (nexigon_fake/serve/cors.py).
+MSG_CORS_ORIGIN = (
+    "CORS origin {origin!r}: expected `*` or scheme://host[:port] (http or https, no path, "
+    "no trailing slash), as a browser sends it in `Origin`."
+)
+MSG_CORS_PREFLIGHT_REFUSED = "Cross-origin request refused ({detail}); see `--cors`."

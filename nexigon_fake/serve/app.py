@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
@@ -43,6 +43,7 @@ from nexigon_fake.errors import (
 )
 from nexigon_fake.hub import Hub
 from nexigon_fake.serve import control
+from nexigon_fake.serve.cors import cors_middleware
 from nexigon_fake.serve.guard import ControlGuard
 from nexigon_fake.serve.openapi import build_openapi
 from nexigon_fake.wire.credentials import Credentials
@@ -241,10 +242,12 @@ def create_app(
     control_token: str | None = None,
     invoke_frame_timeout_secs: float = DEFAULT_INVOKE_FRAME_TIMEOUT_SECS,
     body_timeout_secs: float = DEFAULT_BODY_TIMEOUT_SECS,
+    cors: Sequence[str] | None = None,
 ) -> Starlette:
     """An ASGI app serving ``hub`` (a fresh default hub if none is given).
 
     With a ``control_token``, ``/_fake/*`` answers only callers presenting it (``guard``).
+    With ``cors`` origins (``*`` for any), browsers on them may call every route.
     """
     served = hub if hub is not None else Hub()
     guard = ControlGuard(control_token)
@@ -387,6 +390,7 @@ def create_app(
     return _App(
         invoke,
         body_timeout_secs,
+        middleware=cors_middleware(cors),  # present, it takes action calls off the fast path
         routes=[
             Route(INVOKE_PREFIX + "{action}", invoke, methods=methods),
             Route("/api/v1/openapi.json", answering_bugs(openapi), methods=["GET"]),

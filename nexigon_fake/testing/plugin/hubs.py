@@ -14,7 +14,7 @@ from nexigon_fake.clock import parse_timestamp
 from nexigon_fake.hub import Hub
 from nexigon_fake.toolkit.snapshot import Baseline
 
-MARKER_KEYS = ("seed", "now", "fixture", "strict")
+MARKER_KEYS = ("seed", "now", "fixture", "strict", "cors")  # cors: the live server's (server.py)
 
 
 @dataclass(frozen=True)
