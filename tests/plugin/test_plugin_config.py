@@ -330,7 +330,7 @@ BAD_MARKERS = {
     "positional": ("7", "nexigon marker takes keyword arguments only"),
     "unknown": (
         "sead=7",
-        "nexigon marker: unknown argument(s) ['sead']; it takes seed, now, fixture, strict",
+        "nexigon marker: unknown argument(s) ['sead']; it takes seed, now, fixture, strict, cors",
     ),
     "negative_seed": ("seed=-1", "nexigon: the seed must be an integer >= 0, not -1"),
     "text_seed": ("seed='7'", "nexigon: the seed must be an integer >= 0, not '7'"),
