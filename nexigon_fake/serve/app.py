@@ -44,6 +44,7 @@ from nexigon_fake.errors import (
 from nexigon_fake.hub import Hub
 from nexigon_fake.serve import control
 from nexigon_fake.serve.cors import cors_middleware
+from nexigon_fake.serve.docs import docs_routes
 from nexigon_fake.serve.guard import ControlGuard
 from nexigon_fake.serve.openapi import build_openapi
 from nexigon_fake.wire.credentials import Credentials
@@ -52,6 +53,7 @@ from nexigon_fake.wire.decoding import parse_json_body
 MAX_BODY_BYTES = 8 * 1024 * 1024
 OFFLOAD_BODY_BYTES = 256 * 1024  # bigger bodies are decoded and run off the event loop
 INVOKE_PREFIX = "/api/v1/actions/invoke/"
+OPENAPI_PATH = "/api/v1/openapi.json"
 MAX_SNAPSHOT_BYTES = 512 * 1024 * 1024  # whole fleets travel through PUT /_fake/state
 JSON = "application/json"
 JSON_BYTES = JSON.encode()
@@ -393,7 +395,7 @@ def create_app(
         middleware=cors_middleware(cors),  # present, it takes action calls off the fast path
         routes=[
             Route(INVOKE_PREFIX + "{action}", invoke, methods=methods),
-            Route("/api/v1/openapi.json", answering_bugs(openapi), methods=["GET"]),
+            Route(OPENAPI_PATH, answering_bugs(openapi), methods=["GET"]),
             WebSocketRoute("/api/v1/connect/command/{device_id}", command),
             Route("/_fake/health", no_query(health), methods=["GET"]),
             Route("/_fake/reset", no_query(reset), methods=["POST"]),
@@ -402,6 +404,7 @@ def create_app(
             Route("/_fake/journal", answering_bugs(journal), methods=["GET", "DELETE"]),
             Route("/_fake/faults", no_query(faults), methods=["GET", "POST", "DELETE"]),
             Route("/_fake/fixture", no_query(fixture), methods=["GET", "POST"]),
+            *docs_routes(served, guard, OPENAPI_PATH),
         ],
         exception_handlers={
             ActionError: action_error,

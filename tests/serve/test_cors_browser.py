@@ -1,12 +1,10 @@
 """CORS in a real browser: a page on another origin (another port) calls the fake with
 ``fetch()`` and an ``Authorization`` header, which makes Chromium send a preflight first.
 
-Headless Debian Chromium through Playwright. If the browser cannot start, the test fails: a
-CORS test that skips would prove nothing."""
+Headless Debian Chromium (``tests/browser.py``): if it cannot start, these tests fail."""
 
 from __future__ import annotations
 
-import shutil
 import socket
 import threading
 from collections.abc import Iterator
@@ -14,22 +12,14 @@ from typing import Any
 
 import pytest
 import uvicorn
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 from starlette.applications import Starlette
 from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
 from nexigon_fake.testing.plugin.server import LiveServer
+from tests.browser import chromium
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 CALL = """async ([url, token]) => {
   try {
     const answer = await fetch(url, {
@@ -81,13 +71,8 @@ def page_server() -> Iterator[PageServer]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    executable = shutil.which("chromium") or "/usr/bin/chromium"
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=executable, headless=True, args=CHROMIUM_ARGS
-        )
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 def call_from_page(
