@@ -331,3 +331,11 @@ MSG_CORS_ORIGIN = (
     "no trailing slash), as a browser sends it in `Origin`."
 )
 MSG_CORS_PREFLIGHT_REFUSED = "Cross-origin request refused ({detail}); see `--cors`."
+
+# Journal filters (nexigon_fake/toolkit/journal_query.py, GET /_fake/journal).
+MSG_JOURNAL_UNKNOWN_ACTION = "`action`: no action `{action}`.{hint}"
+MSG_DID_YOU_MEAN = " Did you mean `{name}`?"
+MSG_JOURNAL_ACTOR = (
+    "Expected an actor kind ({kinds}) or an id an actor carries (`<tag>_` followed by base58, "
+    "e.g. a user, token, device or organization id)."
+)

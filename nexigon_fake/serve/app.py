@@ -353,7 +353,7 @@ def create_app(
 
     async def journal(request: Request) -> Response:
         guard.check(request.scope)
-        allowed = ("action",) if request.method == "GET" else ()
+        allowed = control.JOURNAL_PARAMETERS if request.method == "GET" else ()
         query = control.query_parameters(request.query_params.multi_items(), allowed)
         if request.method == "GET":
             return _json(control.journal(served, query))

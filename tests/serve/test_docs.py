@@ -84,31 +84,30 @@ def test_the_settings_name_the_served_document_and_carry_the_token_on_loopback(
 def test_the_token_follows_the_hub() -> None:
     """Read per request: a hub reset to another seed shows its new admin token."""
     hub = Hub()
-    http = in_process(create_app(hub))
-    before = settings_of(http.get("/docs"))["adminToken"]
-    hub.reset(seed=5)
-    assert before != hub.admin_token
-    assert settings_of(http.get("/docs"))["adminToken"] == hub.admin_token
+    with in_process(create_app(hub)) as http:
+        before = settings_of(http.get("/docs"))["adminToken"]
+        hub.reset(seed=5)
+        assert before != hub.admin_token
+        assert settings_of(http.get("/docs"))["adminToken"] == hub.admin_token
 
 
 def test_with_a_control_token_only_its_bearer_sees_the_admin_token() -> None:
     hub = Hub()
-    app = create_app(hub, control_token="ctl_secret")
-    http = in_process(app)
-    anonymous = http.get("/docs")
-    assert anonymous.status_code == 200
-    assert settings_of(anonymous)["adminToken"] is None
-    assert hub.admin_token not in anonymous.text
-    wrong = http.get("/docs", headers={"X-Control-Token": "ctl_other"})
-    assert settings_of(wrong)["adminToken"] is None
-    admitted = http.get("/docs", headers={"X-Control-Token": "ctl_secret"})
-    assert settings_of(admitted)["adminToken"] == hub.admin_token
+    with in_process(create_app(hub, control_token="ctl_secret")) as http:
+        anonymous = http.get("/docs")
+        assert anonymous.status_code == 200
+        assert settings_of(anonymous)["adminToken"] is None
+        assert hub.admin_token not in anonymous.text
+        wrong = http.get("/docs", headers={"X-Control-Token": "ctl_other"})
+        assert settings_of(wrong)["adminToken"] is None
+        admitted = http.get("/docs", headers={"X-Control-Token": "ctl_secret"})
+        assert settings_of(admitted)["adminToken"] == hub.admin_token
 
 
 def test_an_admin_token_cannot_break_out_of_the_page() -> None:
     hub = Hub(admin_token="</script><script>alert(1)</script>")
-    http = in_process(create_app(hub))
-    page = http.get("/docs")
+    with in_process(create_app(hub)) as http:
+        page = http.get("/docs")
     assert "<script>alert(1)" not in page.text
     assert settings_of(page)["adminToken"] == hub.admin_token
 
