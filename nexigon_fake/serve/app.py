@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 from collections.abc import Awaitable, Callable, Sequence
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 import msgspec
@@ -46,7 +44,7 @@ from nexigon_fake.serve import control
 from nexigon_fake.serve.cors import cors_middleware
 from nexigon_fake.serve.docs import docs_routes
 from nexigon_fake.serve.guard import ControlGuard
-from nexigon_fake.serve.openapi import build_openapi
+from nexigon_fake.serve.openapi import openapi_body
 from nexigon_fake.wire.credentials import Credentials
 from nexigon_fake.wire.decoding import parse_json_body
 
@@ -225,19 +223,6 @@ async def _close(websocket: WebSocket, code: int, reason: str = "") -> None:
         await websocket.close(code, reason)
 
 
-def _package_version() -> str:
-    try:
-        return version("nexigon-fake")
-    except PackageNotFoundError:
-        return "0+unknown"
-
-
-@functools.cache
-def _openapi_body() -> bytes:
-    """Built on first request (it takes milliseconds), so creating an app stays cheap."""
-    return msgspec.json.encode(build_openapi(_package_version()))
-
-
 def create_app(
     hub: Hub | None = None,
     *,
@@ -319,7 +304,7 @@ def create_app(
         return answered
 
     async def openapi(request: Request) -> Response:
-        return Response(_openapi_body(), media_type=JSON)
+        return Response(openapi_body(), media_type=JSON)
 
     async def health(request: Request) -> Response:
         described = control.describe(served)
