@@ -335,6 +335,7 @@ MSG_CORS_PREFLIGHT_REFUSED = "Cross-origin request refused ({detail}); see `--co
 # Journal filters (nexigon_fake/toolkit/journal_query.py, GET /_fake/journal).
 MSG_JOURNAL_UNKNOWN_ACTION = "`action`: no action `{action}`.{hint}"
 MSG_DID_YOU_MEAN = " Did you mean `{name}`?"
+MSG_JOURNAL_SINCE = "`since` is not an instant: {detail} (at `$.since`)"
 MSG_JOURNAL_ACTOR = (
     "Expected an actor kind ({kinds}) or an id an actor carries (`<tag>_` followed by base58, "
     "e.g. a user, token, device or organization id)."

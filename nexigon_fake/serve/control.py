@@ -18,6 +18,7 @@ from nexigon_fake.errors import (
     MSG_CLOCK_REFUSED,
     MSG_FIXTURE_ONE_OF,
     MSG_JOURNAL_ACTOR,
+    MSG_JOURNAL_SINCE,
     MSG_NO_BUILTIN_FIXTURE,
     MSG_REPEATED_QUERY_PARAMETER,
     MSG_UNKNOWN_QUERY_PARAMETER,
@@ -132,12 +133,16 @@ def journal(hub: Hub, query: dict[str, Any]) -> dict[str, Any]:
         for name, value in query.items()
     }
     request: JournalQuery = decode_input(JournalQuery, typed, strict=True)
+    try:  # the pattern lets through what no calendar has (February 30th, year 10000 in UTC)
+        since = None if request.since is None else parse_timestamp(request.since)
+    except ValueError as error:
+        raise InvalidError(MSG_JOURNAL_SINCE.format(detail=error)) from None
     where = JournalFilter(
         action=None if request.action is None else check_action(request.action),
         status=request.status,
         device=request.device,
         actor=request.actor,
-        since=None if request.since is None else parse_timestamp(request.since),
+        since=since,
         limit=request.limit,
     )
     return journal_json(hub.journal, where)

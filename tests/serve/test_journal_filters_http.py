@@ -124,6 +124,10 @@ def test_without_parameters_the_answer_is_the_whole_journal_as_before(
             "since=today",
             "Expected an RFC 3339 timestamp with an offset (`Z` or `+hh:mm`). (at `$.since`)",
         ),
+        (
+            "since=2026-02-30T00:00:00Z",
+            "`since` is not an instant: day is out of range for month (at `$.since`)",
+        ),
         ("actor=Robot", "Expected an actor kind (Anonymous, System, Device, User, UserToken, "),
         ("order=newest", "Unknown query parameter `order` (expected: `action`, `status`, "),
     ],
