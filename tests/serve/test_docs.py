@@ -17,6 +17,7 @@ from nexigon_fake.hub import Hub
 from nexigon_fake.serve.app import create_app
 from nexigon_fake.serve.transport import InProcessTransport
 from nexigon_fake.testing.plugin.server import LiveServer
+from nexigon_fake.wire.actor import UserTokenActor
 from tests.browser import chromium
 
 SETTINGS = re.compile(r'<script id="docs-settings" type="application/json">(.*?)</script>')
@@ -125,7 +126,7 @@ def browser() -> Iterator[Browser]:
         yield launched
 
 
-def test_swagger_ui_renders_the_api_and_calls_it_as_the_admin(
+def test_swagger_ui_renders_the_api_and_tries_it_out_as_the_admin(
     browser: Browser, live: LiveServer
 ) -> None:
     page = browser.new_page()
@@ -135,6 +136,17 @@ def test_swagger_ui_renders_the_api_and_calls_it_as_the_admin(
         page.wait_for_function("() => window.ui.authSelectors.authorized().size > 0")
         authorized = page.evaluate("() => window.ui.authSelectors.authorized().toJS()")
         assert authorized["bearer"]["value"] == live.server.admin_token
-        assert page.locator("#operations-actor-actor_GetActor").count() == 1
+        live.server.hub.journal.clear()
+        operation = page.locator("#operations-actor-actor_GetActor")
+        operation.locator(".opblock-summary").click()
+        operation.locator(".try-out__btn").click()
+        operation.locator(".execute").click()
+        answer = operation.locator(".live-responses-table .microlight").first
+        answer.wait_for()
+        assert '"actor": "UserToken"' in answer.inner_text()
+        [call] = live.server.hub.journal.entries()  # "Try it out" called as the admin
+        assert (call.action, call.status) == ("actor_GetActor", 200)
+        assert isinstance(call.actor, UserTokenActor)
+        assert call.actor.user_id == live.server.hub.admin_user_id
     finally:
         page.close(run_before_unload=True)
