@@ -119,6 +119,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="fail (in teardown) every test that leaves an armed fault or hook of the fake "
         "unfired (the marker's all_fired overrides it)",
     )
+    group.addoption(
+        "--nexigon-cors",
+        action="append",
+        default=None,
+        metavar="ORIGIN",
+        help="let browser pages on ORIGIN (scheme://host[:port], or *) call nexigon_server; "
+        "repeatable (the marker's `cors` overrides it)",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -127,7 +135,8 @@ def pytest_configure(config: pytest.Config) -> None:
         "nexigon(seed=0, now=None, fixture=None, strict=False, all_fired=False): configure "
         "this test's fake Nexigon Hub: id seed, frozen start time (datetime or RFC 3339), "
         "fixture to load (built-in name or path), strict input validation, fail the test "
-        "when it leaves an armed fault or hook unfired",
+        "when it leaves an armed fault or hook unfired; cors=[ORIGIN, ...]: origins whose "
+        "browser pages may call nexigon_server",
     )
     config.addinivalue_line(
         "markers",
@@ -205,11 +214,15 @@ def nexigon_server(request: pytest.FixtureRequest) -> NexigonServer:
     """The live fake of this worker, reset to this test's settings (marker, options)."""
     if _external(request) is not None:
         pytest.skip(EXTERNAL_HUB.format(fixture="nexigon_server"))
-    from nexigon_fake.testing.plugin.server import LiveServer
+    from nexigon_fake.testing.plugin.server import LiveServer, cors_setting
 
+    cors = cors_setting(request.node.iter_markers("nexigon"), request.config.option.nexigon_cors)
     live = request.config.stash.get(_SERVER, None)
+    if live is not None and live.cors != cors:  # CORS is fixed when a server starts
+        live.stop()
+        live = None
     if live is None:
-        live = request.config.stash[_SERVER] = LiveServer.start()
+        live = request.config.stash[_SERVER] = LiveServer.start(cors)
     _fresh_hub(request, live.server.hub)
     return live.server
 

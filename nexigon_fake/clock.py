@@ -11,7 +11,9 @@ import functools
 from collections.abc import Callable
 from typing import Protocol
 
-from nexigon_fake.errors import MSG_START_TIME
+from nexigon_fake.errors.tooling import (
+    MSG_START_TIME,
+)
 
 UTC = dt.UTC
 

@@ -13,7 +13,9 @@ import random
 import re
 
 from nexigon_fake.clock import minute_stamp
-from nexigon_fake.errors import MSG_UNKNOWN_ID_TAG
+from nexigon_fake.errors.tooling import (
+    MSG_UNKNOWN_ID_TAG,
+)
 
 BASE58_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 BASE58_CLASS = "[1-9A-HJ-NP-Za-km-z]"

@@ -24,10 +24,10 @@ import msgspec
 
 from nexigon_fake.actions import ACTIONS, ActionSpec
 from nexigon_fake.errors import (
-    MSG_DID_YOU_MEAN,
     MSG_INTERNAL_BUG,
     MSG_NOT_IMPLEMENTED,
     MSG_UNKNOWN_ACTION,
+    MSG_UNKNOWN_ACTION_HINT,
     ActionError,
     InjectedResponseError,
     InternalError,
@@ -106,7 +106,7 @@ def resolve_action(name: str) -> ActionSpec[Any, Any]:
         message = MSG_UNKNOWN_ACTION.format(action=name)
         suggestion = closest_action(name)
         if suggestion is not None:
-            message += MSG_DID_YOU_MEAN.format(suggestion=suggestion)
+            message += MSG_UNKNOWN_ACTION_HINT.format(suggestion=suggestion)
         raise InvalidError(message, status=404)
     return spec
 

@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
-from collections.abc import Awaitable, Callable
-from importlib.metadata import PackageNotFoundError, version
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import msgspec
@@ -43,15 +41,18 @@ from nexigon_fake.errors import (
 )
 from nexigon_fake.hub import Hub
 from nexigon_fake.serve import control
+from nexigon_fake.serve.cors import cors_middleware
 from nexigon_fake.serve.dashboard import dashboard_routes
+from nexigon_fake.serve.docs import docs_routes
 from nexigon_fake.serve.guard import ControlGuard
-from nexigon_fake.serve.openapi import build_openapi
+from nexigon_fake.serve.openapi import openapi_body
 from nexigon_fake.wire.credentials import Credentials
 from nexigon_fake.wire.decoding import parse_json_body
 
 MAX_BODY_BYTES = 8 * 1024 * 1024
 OFFLOAD_BODY_BYTES = 256 * 1024  # bigger bodies are decoded and run off the event loop
 INVOKE_PREFIX = "/api/v1/actions/invoke/"
+OPENAPI_PATH = "/api/v1/openapi.json"
 MAX_SNAPSHOT_BYTES = 512 * 1024 * 1024  # whole fleets travel through PUT /_fake/state
 JSON = "application/json"
 JSON_BYTES = JSON.encode()
@@ -227,29 +228,18 @@ async def _close(websocket: WebSocket, code: int, reason: str = "") -> None:
         await websocket.close(code, reason)
 
 
-def _package_version() -> str:
-    try:
-        return version("nexigon-fake")
-    except PackageNotFoundError:
-        return "0+unknown"
-
-
-@functools.cache
-def _openapi_body() -> bytes:
-    """Built on first request (it takes milliseconds), so creating an app stays cheap."""
-    return msgspec.json.encode(build_openapi(_package_version()))
-
-
 def create_app(
     hub: Hub | None = None,
     *,
     control_token: str | None = None,
     invoke_frame_timeout_secs: float = DEFAULT_INVOKE_FRAME_TIMEOUT_SECS,
     body_timeout_secs: float = DEFAULT_BODY_TIMEOUT_SECS,
+    cors: Sequence[str] | None = None,
 ) -> Starlette:
     """An ASGI app serving ``hub`` (a fresh default hub if none is given).
 
     With a ``control_token``, ``/_fake/*`` answers only callers presenting it (``guard``).
+    With ``cors`` origins (``*`` for any), browsers on them may call every route.
     """
     served = hub if hub is not None else Hub()
     guard = ControlGuard(control_token)
@@ -319,7 +309,7 @@ def create_app(
         return answered
 
     async def openapi(request: Request) -> Response:
-        return Response(_openapi_body(), media_type=JSON)
+        return Response(openapi_body(), media_type=JSON)
 
     async def health(request: Request) -> Response:
         described = control.describe(served)
@@ -353,7 +343,7 @@ def create_app(
 
     async def journal(request: Request) -> Response:
         guard.check(request.scope)
-        allowed = ("action",) if request.method == "GET" else ()
+        allowed = control.JOURNAL_PARAMETERS if request.method == "GET" else ()
         query = control.query_parameters(request.query_params.multi_items(), allowed)
         if request.method == "GET":
             return _json(control.journal(served, query))
@@ -399,9 +389,10 @@ def create_app(
     return _App(
         invoke,
         body_timeout_secs,
+        middleware=cors_middleware(cors),  # present, it takes action calls off the fast path
         routes=[
             Route(INVOKE_PREFIX + "{action}", invoke, methods=methods),
-            Route("/api/v1/openapi.json", answering_bugs(openapi), methods=["GET"]),
+            Route(OPENAPI_PATH, answering_bugs(openapi), methods=["GET"]),
             WebSocketRoute("/api/v1/connect/command/{device_id}", command),
             Route("/_fake/health", no_query(health), methods=["GET"]),
             Route("/_fake/reset", no_query(reset), methods=["POST"]),
@@ -412,6 +403,7 @@ def create_app(
             Route("/_fake/hooks", no_query(hooks), methods=["GET", "POST", "DELETE"]),
             Route("/_fake/fixture", no_query(fixture), methods=["GET", "POST"]),
             *dashboard_routes(served, guard),  # the dashboard at / and /_fake/ui/ (issue 16)
+            *docs_routes(served, guard, OPENAPI_PATH),
         ],
         exception_handlers={
             ActionError: action_error,

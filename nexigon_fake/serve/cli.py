@@ -23,6 +23,7 @@ from nexigon_fake.serve.app import (
     create_app,
 )
 from nexigon_fake.serve.connections import DEFAULT_HEADER_TIMEOUT_SECS, header_deadline_protocol
+from nexigon_fake.serve.cors import check_origin
 from nexigon_fake.serve.guard import generate_control_token, is_loopback
 from nexigon_fake.simulation import load_profile, start_fleet
 from nexigon_fake.toolkit.journal import DEFAULT_JOURNAL_BYTES, DEFAULT_JOURNAL_CAP
@@ -108,7 +109,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--log-level", default="warning", help="uvicorn log level")
     add_hardening_options(serve)
+    add_browser_options(serve)
     return parser
+
+
+def add_browser_options(serve: argparse.ArgumentParser) -> None:
+    """What a browser on another origin needs to call the hub (issue 16)."""
+    serve.add_argument(
+        "--cors",
+        action="append",
+        type=_cors_origin,
+        default=None,
+        metavar="ORIGIN",
+        help="let browser pages on ORIGIN (scheme://host[:port], or * for any) call the hub; "
+        "repeatable (default: no cross-origin calls)",
+    )
+
+
+def _cors_origin(text: str) -> str:
+    try:
+        return check_origin(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 DRIVE_EVERY_SECS = 1.0
@@ -262,6 +284,7 @@ def serve(args: argparse.Namespace) -> int:
         control_token=control_token,
         invoke_frame_timeout_secs=args.invoke_frame_timeout,
         body_timeout_secs=args.body_timeout,
+        cors=args.cors,
     )
     config = uvicorn.Config(
         app,

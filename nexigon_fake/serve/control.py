@@ -6,6 +6,7 @@ action, and leaves the hub as it was.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Literal
 
 import msgspec
@@ -22,10 +23,22 @@ from nexigon_fake.errors import (
     MSG_UNKNOWN_QUERY_PARAMETER,
     InvalidError,
 )
+from nexigon_fake.errors.tooling import (
+    MSG_JOURNAL_ACTOR,
+    MSG_JOURNAL_SINCE,
+)
 from nexigon_fake.hub import Hub
 from nexigon_fake.toolkit.action_names import check_action
 from nexigon_fake.toolkit.fixture_loader import builtin_fixture_names
 from nexigon_fake.toolkit.hooks import HookCall
+from nexigon_fake.toolkit.journal_query import (
+    ACTOR_KINDS,
+    ACTOR_PATTERN,
+    MAX_LIMIT,
+    JournalFilter,
+    journal_json,
+)
+from nexigon_fake.toolkit.journal_query import check_action as check_journal_action
 from nexigon_fake.toolkit.snapshot_format import MAX_SEED
 from nexigon_fake.wire.common import DeviceId, ProjectId, Timestamp, WireStruct
 from nexigon_fake.wire.decoding import decode_input, require_json
@@ -94,14 +107,50 @@ def restore(hub: Hub, payload: dict[str, Any]) -> dict[str, Any]:
 
 
 class JournalQuery(WireStruct, forbid_unknown_fields=True):
-    """Filters of ``GET /_fake/journal`` (query parameters)."""
+    """Filters of ``GET /_fake/journal`` (query parameters; see ``JournalFilter``)."""
 
     action: Annotated[str, msgspec.Meta(min_length=1, max_length=128)] | None = None
+    status: Annotated[int, msgspec.Meta(ge=100, le=599)] | None = None
+    device: DeviceId | None = None
+    actor: (
+        Annotated[
+            str,
+            msgspec.Meta(
+                max_length=128,
+                pattern=ACTOR_PATTERN,
+                extra={"rule": MSG_JOURNAL_ACTOR.format(kinds=", ".join(ACTOR_KINDS))},
+            ),
+        ]
+        | None
+    ) = None
+    since: Timestamp | None = None
+    limit: Annotated[int, msgspec.Meta(ge=1, le=MAX_LIMIT)] | None = None
+
+
+JOURNAL_PARAMETERS = tuple(field.encode_name for field in msgspec.structs.fields(JournalQuery))
+_INTEGER = re.compile(r"[+-]?[0-9]{1,20}")
 
 
 def journal(hub: Hub, query: dict[str, Any]) -> dict[str, Any]:
-    request: JournalQuery = decode_input(JournalQuery, query, strict=True)
-    return hub.journal.to_json(request.action)
+    """The journal, filtered by the query parameters (all strings: integers are read here)."""
+    typed = {
+        name: int(value) if name in ("status", "limit") and _INTEGER.fullmatch(value) else value
+        for name, value in query.items()
+    }
+    request: JournalQuery = decode_input(JournalQuery, typed, strict=True)
+    try:  # the pattern lets through what no calendar has (February 30th, year 10000 in UTC)
+        since = None if request.since is None else parse_timestamp(request.since)
+    except ValueError as error:
+        raise InvalidError(MSG_JOURNAL_SINCE.format(detail=error)) from None
+    where = JournalFilter(
+        action=None if request.action is None else check_journal_action(request.action),
+        status=request.status,
+        device=request.device,
+        actor=request.actor,
+        since=since,
+        limit=request.limit,
+    )
+    return journal_json(hub.journal, where)
 
 
 def clear_journal(hub: Hub) -> dict[str, Any]:

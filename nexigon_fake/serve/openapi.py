@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 import msgspec
@@ -68,3 +70,17 @@ def build_openapi(version: str) -> dict[str, Any]:
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         },
     }
+
+
+def _package_version() -> str:
+    try:
+        return version("nexigon-fake")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+@functools.cache
+def openapi_body() -> bytes:
+    """The served document, built on first request (it takes milliseconds), so creating an
+    app stays cheap."""
+    return msgspec.json.encode(build_openapi(_package_version()))

@@ -11,7 +11,9 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from nexigon_fake.errors import missing_extra
+from nexigon_fake.errors.tooling import (
+    missing_extra,
+)
 from nexigon_fake.wire import json as wire_json
 
 try:

@@ -18,7 +18,9 @@ from typing import Any
 import msgspec.inspect as mi
 
 from nexigon_fake.actions import ACTIONS
-from nexigon_fake.errors import missing_extra
+from nexigon_fake.errors.tooling import (
+    missing_extra,
+)
 from nexigon_fake.hub import Hub
 from nexigon_fake.ids import FLAT_TAGS
 from nexigon_fake.testing._builder import (

@@ -48,7 +48,12 @@ import msgspec
 import msgspec.inspect as mi
 
 from nexigon_fake.actions import ACTIONS
-from nexigon_fake.errors import InvalidError, missing_extra
+from nexigon_fake.errors import (
+    InvalidError,
+)
+from nexigon_fake.errors.tooling import (
+    missing_extra,
+)
 from nexigon_fake.hub import Hub
 from nexigon_fake.testing._builder import (
     IdSource,

@@ -28,10 +28,16 @@ COMMAND_ACTION = "devices_InvokeCommand"
 COMMAND_FIELDS = ("deviceId", "type", "command", "input", "streamLog", "timeoutSecs")
 
 
+def closest_name(name: str, known: Iterable[str]) -> str | None:
+    """The known name ``name`` was most likely meant to be, or None when none is close."""
+    close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
 def did_you_mean(name: str, known: Iterable[str]) -> str:
     """`` (did you mean `x`?)`` for the closest known name, or nothing when none is close."""
-    close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
-    return MSG_DID_YOU_MEAN.format(name=close[0]) if close else ""
+    close = closest_name(name, known)
+    return "" if close is None else MSG_DID_YOU_MEAN.format(name=close)
 
 
 @functools.cache

@@ -14,7 +14,7 @@ import datetime as dt
 import hashlib
 import threading
 from collections import deque
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -316,13 +316,17 @@ class Journal:
             lines.insert(1, f"  ... {len(entries) - 20} earlier call(s) not shown")
         return "\n".join(lines)
 
-    def to_json(self, action: str | None = None) -> dict[str, Any]:
+    def to_json(
+        self, action: str | None = None, entries: Iterable[JournalEntry] | None = None
+    ) -> dict[str, Any]:
+        """The journal as JSON data: the calls of ``action``, or ``entries`` when given."""
+        chosen = self.calls(action) if entries is None else entries
         return {
             "cap": self.cap,
             "budgetBytes": self.budget,
             "keptBytes": self.kept_bytes,
             "dropped": self.dropped,
-            "entries": [entry.to_json() for entry in self.calls(action)],
+            "entries": [entry.to_json() for entry in chosen],
         }
 
 

@@ -16,7 +16,12 @@ from typing import Any
 import msgspec
 
 from nexigon_fake.clock import Clock, ClockError, FrozenClock, SystemClock
-from nexigon_fake.errors import MSG_KEEP_CREDENTIALS_TAKEN, InvalidError
+from nexigon_fake.errors import (
+    InvalidError,
+)
+from nexigon_fake.errors.tooling import (
+    MSG_KEEP_CREDENTIALS_TAKEN,
+)
 from nexigon_fake.ids import IdSource
 from nexigon_fake.state.fleet_operation_records import FleetOperationTables
 from nexigon_fake.state.operation_records import OperationTables

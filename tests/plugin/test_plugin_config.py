@@ -331,7 +331,7 @@ BAD_MARKERS = {
     "unknown": (
         "sead=7",
         "nexigon marker: unknown argument(s) ['sead']; it takes seed, now, fixture, strict, "
-        "all_fired",
+        "all_fired, cors",
     ),
     "negative_seed": ("seed=-1", "nexigon: the seed must be an integer >= 0, not -1"),
     "text_seed": ("seed='7'", "nexigon: the seed must be an integer >= 0, not '7'"),

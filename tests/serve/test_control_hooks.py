@@ -152,4 +152,4 @@ def test_an_http_hook_fires_on_a_live_server(live_server: LiveServer) -> None:
 def test_the_journal_over_http_refuses_an_unknown_action(http: httpx.Client) -> None:
     response = http.get("/_fake/journal?action=projects_Creat")
     assert response.status_code == 400
-    assert "did you mean `projects_Create`" in response.json()["message"]
+    assert "Did you mean `projects_Create`" in response.json()["message"]

@@ -7,7 +7,9 @@ import sys
 
 import pytest
 
-from nexigon_fake.errors import MSG_MISSING_EXTRA
+from nexigon_fake.errors.tooling import (
+    MSG_MISSING_EXTRA,
+)
 
 NEEDS_TESTING = [
     "nexigon_fake.strategies",

@@ -8,10 +8,12 @@ import pytest
 
 from nexigon_fake import Hub
 from nexigon_fake.errors import (
-    MSG_KEEP_CREDENTIALS_TAKEN,
     MSG_UNKNOWN_TOKEN,
     ActionError,
     InvalidError,
+)
+from nexigon_fake.errors.tooling import (
+    MSG_KEEP_CREDENTIALS_TAKEN,
 )
 
 

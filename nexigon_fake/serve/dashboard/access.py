@@ -14,7 +14,12 @@ from urllib.parse import urlsplit
 
 from starlette.requests import Request
 
-from nexigon_fake.errors import MSG_UI_CROSS_ORIGIN, ForbiddenError
+from nexigon_fake.errors import (
+    ForbiddenError,
+)
+from nexigon_fake.errors.tooling import (
+    MSG_UI_CROSS_ORIGIN,
+)
 from nexigon_fake.serve.guard import ControlGuard
 
 TOKEN_COOKIE = "nexigon_fake_control_token"

@@ -11,11 +11,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from nexigon_fake.errors import (
+    InvalidError,
+)
+from nexigon_fake.errors.tooling import (
     MSG_UI_MISSING_FIELD,
     MSG_UI_NOT_A_NUMBER,
     MSG_UI_ONE_OF,
     MSG_UI_UNKNOWN_FIELD,
-    InvalidError,
 )
 from nexigon_fake.hub import Hub
 from nexigon_fake.serve import control

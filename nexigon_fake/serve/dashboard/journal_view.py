@@ -12,7 +12,13 @@ from typing import Any
 import msgspec
 
 from nexigon_fake.clock import format_timestamp
-from nexigon_fake.errors import MSG_UI_BAD_STATUS_FILTER, MSG_UI_UNKNOWN_FIELD, InvalidError
+from nexigon_fake.errors import (
+    InvalidError,
+)
+from nexigon_fake.errors.tooling import (
+    MSG_UI_BAD_STATUS_FILTER,
+    MSG_UI_UNKNOWN_FIELD,
+)
 from nexigon_fake.hub import Hub
 from nexigon_fake.serve.dashboard.views import PAGE_SIZE, Page
 from nexigon_fake.toolkit.journal import JournalEntry

@@ -25,14 +25,16 @@ from nexigon_fake.clock import format_timestamp
 from nexigon_fake.errors import (
     MSG_FLEET_NOT_FOUND,
     MSG_OPERATION_NOT_FOUND,
-    MSG_UI_NO_SNAPSHOT_FILE,
-    MSG_UI_NOT_A_PAGE,
-    MSG_UI_TOKEN_REQUIRED,
-    MSG_UI_WRONG_TOKEN,
     MSG_UNEXPECTED_ERROR,
     ActionError,
     InvalidError,
     NotFoundError,
+)
+from nexigon_fake.errors.tooling import (
+    MSG_UI_NO_SNAPSHOT_FILE,
+    MSG_UI_NOT_A_PAGE,
+    MSG_UI_TOKEN_REQUIRED,
+    MSG_UI_WRONG_TOKEN,
 )
 from nexigon_fake.hub import Hub
 from nexigon_fake.serve.dashboard import forms, journal_view, views

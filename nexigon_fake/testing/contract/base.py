@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine
 
 from nexigon_fake.actions import ACTIONS
-from nexigon_fake.errors import (
+from nexigon_fake.errors.tooling import (
     MSG_CONTRACT_CALL_FAILED,
     MSG_CONTRACT_DISAGREE,
     MSG_CONTRACT_NO_FAILURE,

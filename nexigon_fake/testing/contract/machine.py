@@ -27,7 +27,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, cast
 
-from nexigon_fake.errors import missing_extra
+from nexigon_fake.errors.tooling import (
+    missing_extra,
+)
 
 try:  # before the rules, which need it too: one message naming the extra
     from hypothesis import strategies as st

@@ -15,7 +15,10 @@ import sys
 from hypothesis.control import current_build_context, currently_in_test_context
 from hypothesis.errors import HypothesisException
 
-from nexigon_fake.errors import MSG_CONTRACT_SHRINK_BUDGET, MSG_CONTRACT_SHRINK_ENV
+from nexigon_fake.errors.tooling import (
+    MSG_CONTRACT_SHRINK_BUDGET,
+    MSG_CONTRACT_SHRINK_ENV,
+)
 from nexigon_fake.testing.contract.settings import PROFILE_ENV
 
 SHRINK_ENV = "NEXIGON_CONTRACT_SHRINKS"

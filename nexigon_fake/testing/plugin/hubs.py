@@ -16,7 +16,7 @@ from nexigon_fake.hub import Hub
 from nexigon_fake.testing.plugin.paths import beside_test
 from nexigon_fake.toolkit.snapshot import Baseline
 
-MARKER_KEYS = ("seed", "now", "fixture", "strict", "all_fired")
+MARKER_KEYS = ("seed", "now", "fixture", "strict", "all_fired", "cors")  # cors: the live server's
 
 
 @dataclass(frozen=True)

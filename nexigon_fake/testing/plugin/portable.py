@@ -17,10 +17,12 @@ from typing import Any, Protocol
 import httpx
 
 from nexigon_fake.errors import (
+    NotFoundError,
+)
+from nexigon_fake.errors.tooling import (
     MSG_CALL_FAILED,
     MSG_MANY_ORGANIZATIONS,
     MSG_NO_ORGANIZATION,
-    NotFoundError,
 )
 from nexigon_fake.hub import Hub
 from nexigon_fake.ids import IdSource

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import socket
 import threading
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+import pytest
 import uvicorn
 
 from nexigon_fake.hub import Hub
 from nexigon_fake.serve.app import create_app
+from nexigon_fake.serve.cors import check_origin
 
 
 @dataclass
@@ -35,9 +38,10 @@ class LiveServer:
     server: NexigonServer
     uvicorn_server: uvicorn.Server
     thread: threading.Thread
+    cors: tuple[str, ...] = ()
 
     @classmethod
-    def start(cls) -> LiveServer:
+    def start(cls, cors: Sequence[str] = ()) -> LiveServer:
         """On a socket bound before uvicorn starts, so no readiness wait is needed."""
         hub = Hub()
         # IPPROTO_TCP, not 0: asyncio sets TCP_NODELAY on accepted connections only then, and
@@ -48,7 +52,7 @@ class LiveServer:
         listener.listen(128)
         port = listener.getsockname()[1]
         config = uvicorn.Config(
-            create_app(hub), log_level="warning", lifespan="off", access_log=False
+            create_app(hub, cors=cors), log_level="warning", lifespan="off", access_log=False
         )
         uvicorn_server = uvicorn.Server(config)
         thread = threading.Thread(
@@ -58,8 +62,27 @@ class LiveServer:
             daemon=True,
         )
         thread.start()
-        return cls(NexigonServer(f"http://127.0.0.1:{port}", hub), uvicorn_server, thread)
+        url = f"http://127.0.0.1:{port}"
+        return cls(NexigonServer(url, hub), uvicorn_server, thread, tuple(cors))
 
     def stop(self) -> None:
         self.uvicorn_server.should_exit = True
         self.thread.join()
+
+
+def cors_setting(markers: Iterable[pytest.Mark], option: Sequence[str] | None) -> tuple[str, ...]:
+    """The live server's CORS origins: the closest ``nexigon`` marker's ``cors``, else the
+    ``--nexigon-cors`` options; a wrong value is a usage error, not a failing test."""
+    origins: object = option or ()
+    for marker in markers:
+        if "cors" in marker.kwargs:
+            origins = marker.kwargs["cors"]
+            break
+    if isinstance(origins, str) or not isinstance(origins, list | tuple):
+        raise pytest.UsageError(
+            f"nexigon marker: `cors` must be a list of origins, not {origins!r}"
+        )
+    try:
+        return tuple(check_origin(str(origin)) for origin in origins)
+    except ValueError as error:
+        raise pytest.UsageError(f"nexigon: {error}") from None

@@ -9,7 +9,11 @@ import httpx
 import pytest
 
 from nexigon_fake import Hub, create_app
-from nexigon_fake.errors import MSG_UI_CROSS_ORIGIN, MSG_UI_TOKEN_REQUIRED, MSG_UI_WRONG_TOKEN
+from nexigon_fake.errors.tooling import (
+    MSG_UI_CROSS_ORIGIN,
+    MSG_UI_TOKEN_REQUIRED,
+    MSG_UI_WRONG_TOKEN,
+)
 from nexigon_fake.serve.dashboard.access import TOKEN_COOKIE
 from nexigon_fake.serve.transport import InProcessTransport
 from tests.serve.dashboard import hub_setup
