@@ -274,7 +274,8 @@ def serve(args: argparse.Namespace) -> int:
     if args.simulate:
         fleet = start_fleet(hub, count=args.simulate, profile=profile)
         print(f"simulated devices: {len(fleet)} in project {fleet.project_id}", flush=True)
-    config = uvicorn.Config(create_app(hub), log_level=args.log_level, lifespan="off")
+    base = f"http://{shown_host}:{port}"
+    print(f"dashboard: {base}/  API docs: {base}/docs", flush=True)
 
     control_token = _control_token(args)
     announce_control(args.host, control_token)

@@ -220,3 +220,12 @@ def test_negative_journal_cap_is_a_usage_error() -> None:
     completed = _serve_failing("--journal-cap", "-1")
     assert completed.returncode == 2
     assert "--journal-cap" in completed.stderr
+
+
+def test_start_up_names_the_dashboard_and_the_api_docs(servers: list[LiveServer]) -> None:
+    server = launch(servers)
+    assert server.process.stdout is not None
+    line = server.process.stdout.readline().strip()
+    assert line == f"dashboard: {server.url}/  API docs: {server.url}/docs"
+    assert httpx.get(server.url + "/", timeout=10).status_code == 200
+    assert httpx.get(server.url + "/docs", timeout=10).status_code == 200
