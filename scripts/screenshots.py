@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT))
 
 from nexigon_fake.errors import ActionError  # noqa: E402
 from nexigon_fake.testing.plugin.server import LiveServer  # noqa: E402
-from tests.serve.dashboard.browser import launch  # noqa: E402
+from tests.browser import launch  # noqa: E402
 
 OUT = ROOT / "docs" / "dashboard"
 UI = "/_fake/ui"

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from nexigon_fake.testing.plugin.server import LiveServer, NexigonServer
-from tests.serve.dashboard.browser import launch
+from tests.browser import launch
 
 # The official SDK needs Python 3.12 (as in tests/sdk): below it, its page test is not collected;
 # from 3.12 on it is imported unconditionally, so a missing SDK fails loudly.
