@@ -5,7 +5,7 @@
 
 The folders are layers, bottom up; each imports only the ones below it::
 
-    errors clock ids upstream   the base: error tree and messages, the only clock and randomness
+    errors/ clock ids upstream  the base: error tree and messages, the only clock and randomness
     wire/                       the shapes on the wire (msgspec Structs named as upstream)
     state/                      the state machine: records, store, access, one module per resource
     state/storage/              how histories are laid out in memory
@@ -13,6 +13,7 @@ The folders are layers, bottom up; each imports only the ones below it::
     toolkit/                    journal, faults, hooks, snapshots, fixtures
     pipeline                    the one path every call takes
     commands/                   device commands over the WebSocket, as plain Python
+    facade/                     typed hub.<namespace>.<verb>() methods and the README's action table
     hub                         ``Hub``: the composition root and the typed facade
     simulation/ serve/ testing/ simulated devices; HTTP and process; the shipped test kit
 """
@@ -35,10 +36,12 @@ from nexigon_fake.toolkit.faults import Fault
 from nexigon_fake.toolkit.fixture_loader import FixtureError, LoadedFixture
 from nexigon_fake.toolkit.hooks import Hook, HookCall
 from nexigon_fake.toolkit.journal import Journal, JournalEntry
+from nexigon_fake.toolkit.snapshot import Baseline
 from nexigon_fake.wire.credentials import Credentials
 
 __all__ = [
     "ActionError",
+    "Baseline",
     "Credentials",
     "DeviceProfile",
     "Fault",

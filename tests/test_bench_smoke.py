@@ -11,56 +11,45 @@ ROOT = Path(__file__).resolve().parent.parent
 LINE = re.compile(r"^P[1-5] .+ +-?[0-9.]+  goal [<>]= [0-9.]+ +(PASS|FAIL)  .+$")
 
 
-def test_quick_benchmarks_print_one_verdict_per_goal() -> None:
-    completed = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "run.py"), "--quick", "--only", "P2,P3"],
+def bench(script: str, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(ROOT / "bench" / script), *args],
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=timeout,
         check=False,
     )
+
+
+def quick_verdicts(goals: str) -> list[str]:
+    """The verdict lines of ``run.py --quick --only goals``, which must exit 0."""
+    completed = bench("run.py", "--quick", "--only", goals)
     assert completed.returncode == 0, completed.stderr
-    verdicts = [line for line in completed.stdout.splitlines() if not line.startswith("#")]
-    assert len(verdicts) == 5, completed.stdout  # P2, and P3's three point actions and query
+    return [line for line in completed.stdout.splitlines() if not line.startswith("#")]
+
+
+def test_quick_benchmarks_print_one_verdict_per_goal() -> None:
+    verdicts = quick_verdicts("P2,P3")
+    assert len(verdicts) == 5, verdicts  # P2, and P3's three point actions and query
     for line in verdicts:
         assert LINE.match(line), line
     assert verdicts[0].startswith("P2 ") and all(v.startswith("P3 ") for v in verdicts[1:])
 
 
 def test_quick_dashboard_benchmark_prints_its_verdict() -> None:
-    completed = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "run.py"), "--quick", "--only", "P10"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert completed.returncode == 0, completed.stderr
-    verdicts = [line for line in completed.stdout.splitlines() if not line.startswith("#")]
-    assert len(verdicts) == 1, completed.stdout
+    verdicts = quick_verdicts("P10")
+    assert len(verdicts) == 1, verdicts
     assert re.match(r"^P10 project page, .+ +[0-9.]+  goal <= 2 +(PASS|FAIL)  .+$", verdicts[0])
 
 
 def test_unknown_goal_is_a_usage_error() -> None:
-    completed = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "run.py"), "--only", "P99"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    completed = bench("run.py", "--only", "P99", timeout=60)
     assert completed.returncode == 2
     assert "P99" in completed.stderr
 
 
 def test_the_steering_benchmark_prints_a_verdict_per_case() -> None:
-    completed = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "steering.py"), "--quick"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    completed = bench("steering.py", "--quick", timeout=120)
     assert completed.returncode == 0, completed.stderr
     lines = completed.stdout.splitlines()
     assert [line.split(":")[0] for line in lines] == ["steering", "steering"], lines
@@ -70,16 +59,8 @@ def test_the_steering_benchmark_prints_a_verdict_per_case() -> None:
 
 def test_quick_fixture_cost_prints_the_sdk_verdict() -> None:
     """P9 runs inner pytest sessions with the plugin; the quick run measures only its goal."""
-    completed = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "run.py"), "--quick", "--only", "P9"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert completed.returncode == 0, completed.stderr
-    verdicts = [line for line in completed.stdout.splitlines() if not line.startswith("#")]
-    assert len(verdicts) == 1, completed.stdout
+    verdicts = quick_verdicts("P9")
+    assert len(verdicts) == 1, verdicts
     assert re.match(
         r"^P9 nexigon_sdk / nexigon_server +(-?[0-9.]+|inf)  goal <= 2 +(PASS|FAIL)  ", verdicts[0]
     ), verdicts[0]

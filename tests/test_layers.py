@@ -28,7 +28,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("facade",),
     ("hub",),
     ("simulation", "serve", "testing"),
-    ("__init__", "__main__", "coverage", "strategies", "stateful", "clients", "snapshot"),
+    ("__init__", "__main__", "strategies", "stateful"),
 ]
 RANK = {top: rank for rank, tops in enumerate(LAYERS) for top in tops}
 

@@ -13,6 +13,7 @@ import nexigon_fake
 def test_public_names() -> None:
     assert sorted(nexigon_fake.__all__) == [
         "ActionError",
+        "Baseline",
         "Credentials",
         "DeviceProfile",
         "Fault",
@@ -59,11 +60,11 @@ DOCUMENTED_PATHS = [
     ("nexigon_fake.strategies", "register_type_strategies"),
     ("nexigon_fake.stateful", "contract_machine"),
     ("nexigon_fake.stateful", "contract_settings"),
-    ("nexigon_fake.clients", "InProcessClient"),
-    ("nexigon_fake.clients", "HttpClient"),
-    ("nexigon_fake.clients", "SdkClient"),
-    ("nexigon_fake.snapshot", "Baseline"),
-    ("nexigon_fake.coverage", "action_table"),
+    ("nexigon_fake.testing.clients", "InProcessClient"),
+    ("nexigon_fake.testing.clients", "HttpClient"),
+    ("nexigon_fake.testing.clients", "SdkClient"),
+    ("nexigon_fake", "Baseline"),
+    ("nexigon_fake.facade.coverage", "action_table"),
     ("nexigon_fake.serve.cli", "main"),
     ("conftest_plugin", "pytest_addoption"),
 ]

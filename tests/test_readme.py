@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from nexigon_fake.actions import ACTIONS
-from nexigon_fake.coverage import render_section
+from nexigon_fake.facade.coverage import render_section
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()

@@ -11,6 +11,7 @@ import pytest
 
 from nexigon_fake.hub import Hub
 from nexigon_fake.simulation import SimulatedFleet, start_fleet
+from nexigon_fake.testing.plugin.hubs import marker_arguments
 from nexigon_fake.testing.plugin.paths import beside_test
 
 FLEET_MARKER_KEYS = ("count", "device_ids", "project_id", "profile", "seed", "journaled")
@@ -19,19 +20,7 @@ FLEET_MARKER_KEYS = ("count", "device_ids", "project_id", "profile", "seed", "jo
 def fleet_settings(markers: Iterable[pytest.Mark]) -> dict[str, Any]:
     """The ``nexigon_fleet`` markers' arguments, the closest first; unknown ones are a
     usage error."""
-    found: dict[str, Any] = {}
-    for marker in markers:
-        if marker.args:
-            raise pytest.UsageError("nexigon_fleet marker takes keyword arguments only")
-        unknown = set(marker.kwargs) - set(FLEET_MARKER_KEYS)
-        if unknown:
-            raise pytest.UsageError(
-                f"nexigon_fleet marker: unknown argument(s) {sorted(unknown)}; "
-                f"it takes {', '.join(FLEET_MARKER_KEYS)}"
-            )
-        for key, value in marker.kwargs.items():
-            found.setdefault(key, value)
-    return found
+    return marker_arguments("nexigon_fleet", markers, FLEET_MARKER_KEYS)
 
 
 class SimulatedFleets:

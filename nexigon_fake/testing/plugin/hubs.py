@@ -19,6 +19,25 @@ from nexigon_fake.toolkit.snapshot import Baseline
 MARKER_KEYS = ("seed", "now", "fixture", "strict", "all_fired", "cors")  # cors: the live server's
 
 
+def marker_arguments(
+    name: str, markers: Iterable[pytest.Mark], keys: tuple[str, ...]
+) -> dict[str, Any]:
+    """The keyword arguments of the ``name`` markers, the closest first; positional or unknown
+    ones are a usage error."""
+    found: dict[str, Any] = {}
+    for marker in markers:
+        if marker.args:
+            raise pytest.UsageError(f"{name} marker takes keyword arguments only")
+        unknown = set(marker.kwargs) - set(keys)
+        if unknown:
+            raise pytest.UsageError(
+                f"{name} marker: unknown argument(s) {sorted(unknown)}; it takes {', '.join(keys)}"
+            )
+        for key, value in marker.kwargs.items():
+            found.setdefault(key, value)
+    return found
+
+
 @dataclass(frozen=True)
 class HubSettings:
     """What one test's fake hub is built from (marker first, then options, then defaults)."""
@@ -54,18 +73,7 @@ def hub_settings(
 ) -> HubSettings:
     """The settings of ``nexigon`` markers (closest first) over the ``--nexigon-*`` options;
     a marker's relative fixture path is looked for next to the test file (``test_dir``) first."""
-    found: dict[str, Any] = {}
-    for marker in markers:
-        if marker.args:
-            raise pytest.UsageError("nexigon marker takes keyword arguments only")
-        unknown = set(marker.kwargs) - set(MARKER_KEYS)
-        if unknown:
-            raise pytest.UsageError(
-                f"nexigon marker: unknown argument(s) {sorted(unknown)}; "
-                f"it takes {', '.join(MARKER_KEYS)}"
-            )
-        for key, value in marker.kwargs.items():
-            found.setdefault(key, value)
+    found = marker_arguments("nexigon", markers, MARKER_KEYS)
     seed = found.get("seed", seed_option)
     if seed is None:
         seed = 0

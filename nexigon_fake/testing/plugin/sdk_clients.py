@@ -32,7 +32,21 @@ def _source(token: str | Callable[[], str]) -> Callable[[], str]:
     return token
 
 
-class SdkClient(nexigon_hub_sdk.Client):
+class _TokenFollowing:
+    """The SDK's ``_token`` attribute, read from a source per request (set: a fixed token)."""
+
+    _token_source: Callable[[], str]
+
+    @property
+    def _token(self) -> str:
+        return self._token_source()
+
+    @_token.setter
+    def _token(self, token: str) -> None:
+        self._token_source = lambda: token
+
+
+class SdkClient(_TokenFollowing, nexigon_hub_sdk.Client):
     """``nexigon_hub_sdk.Client`` on the shared SSL context, its token read per request
     (HTTP actions and device-command WebSockets alike)."""
 
@@ -48,16 +62,8 @@ class SdkClient(nexigon_hub_sdk.Client):
             verify=shared_ssl_context(),
         )
 
-    @property
-    def _token(self) -> str:
-        return self._token_source()
 
-    @_token.setter
-    def _token(self, token: str) -> None:
-        self._token_source = lambda: token
-
-
-class AsyncSdkClient(nexigon_hub_sdk.AsyncClient):
+class AsyncSdkClient(_TokenFollowing, nexigon_hub_sdk.AsyncClient):
     """``nexigon_hub_sdk.AsyncClient`` on the shared SSL context, its token read per request."""
 
     def __init__(self, base_url: str, *, token: str | Callable[[], str]) -> None:
@@ -69,11 +75,3 @@ class AsyncSdkClient(nexigon_hub_sdk.AsyncClient):
             auth=FollowingBearer(lambda: self._token_source()),
             verify=shared_ssl_context(),
         )
-
-    @property
-    def _token(self) -> str:
-        return self._token_source()
-
-    @_token.setter
-    def _token(self, token: str) -> None:
-        self._token_source = lambda: token

@@ -27,5 +27,5 @@ def render_section() -> str:
     return f"{BEGIN}\n{action_table()}\n{END}"
 
 
-if __name__ == "__main__":  # python -m nexigon_fake.coverage
+if __name__ == "__main__":  # python -m nexigon_fake.facade.coverage
     print(render_section())
